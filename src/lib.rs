@@ -1,0 +1,1 @@
+//! casebook: a static site generator for case compendiums.
