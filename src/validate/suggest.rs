@@ -1,15 +1,15 @@
 //! "Did you mean …?": finds the closest known word to a probable typo.
 
 /// The closest candidate to `word` if it is near enough to be a likely typo
-/// (one edit for short words, two for longer ones), and not `word` itself.
+/// (one edit, or two swapped letters, for short words, two for longer ones), and not `word` itself.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let len = word.chars().count();
     let limit = if len <= 5 { 1 } else { 2 };
     candidates
         .into_iter()
         .filter(|c| *c != word)
-        .map(|c| (strsim::levenshtein(word, c), c))
-        .filter(|(d, c)| *d <= limit && c.chars().count() + limit > limit.max(1))
+        .map(|c| (strsim::osa_distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
         .min_by_key(|(d, c)| (*d, *c))
         .map(|(_, c)| c)
 }
