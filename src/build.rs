@@ -45,6 +45,15 @@ pub struct BuildReport {
 /// Load, validate and model the site. On content errors, `Err(Error::Content)` holds
 /// every problem found (errors and warnings), sorted by file and line.
 pub fn load_site(opts: &BuildOptions) -> Result<(Site, Vec<Diagnostic>)> {
+    load_site_with(opts, &|_, _| {})
+}
+
+/// [`load_site`] with an extra check run over the validated sources before the model is
+/// built (used by `check` for the typo warnings a build does not need).
+pub fn load_site_with(
+    opts: &BuildOptions,
+    extra: &dyn Fn(&validate::Validated, &Diagnostics),
+) -> Result<(Site, Vec<Diagnostic>)> {
     let (mut config, config_warnings) = config::load(&opts.root).map_err(Error::Content)?;
     if let Some(url) = &opts.base_url {
         config.base_url = if url.ends_with('/') {
@@ -57,6 +66,7 @@ pub fn load_site(opts: &BuildOptions) -> Result<(Site, Vec<Diagnostic>)> {
     diags.extend(config_warnings);
     let sources = load::load(&opts.root, &diags);
     let validated = validate::validate(sources, opts.drafts, &diags);
+    extra(&validated, &diags);
     let site = model::build(opts.root.clone(), config, validated, &diags);
     let all = diags.into_sorted();
     if all.iter().any(|d| d.severity == Severity::Error) {

@@ -6,6 +6,7 @@
 //! `docs/ARCHITECTURE.md`.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod diagnostics;
 pub mod error;

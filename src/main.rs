@@ -34,6 +34,21 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Report every problem a build would find, without writing anything
+    Check {
+        /// The site's folder (where casebook.yaml is)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// `human` for people, `json` for CI systems
+        #[arg(long, value_enum, default_value = "human")]
+        format: cmd::check::Format,
+        /// Exit with status 2 when there are warnings (but no errors)
+        #[arg(long)]
+        strict: bool,
+        /// Also check cases marked `draft: true` as published
+        #[arg(long)]
+        drafts: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -50,6 +65,20 @@ fn main() -> ExitCode {
             base_url,
             drafts,
         }),
+        Command::Check {
+            root,
+            format,
+            strict,
+            drafts,
+        } => cmd::check::run(
+            &casebook::BuildOptions {
+                root,
+                drafts,
+                ..Default::default()
+            },
+            format,
+            strict,
+        ),
     };
     match result {
         Ok(0) => ExitCode::SUCCESS,

@@ -59,6 +59,9 @@ pub struct Site {
     pub collection_sources: Vec<SourceFile>,
     /// Files under `static/`, relative to it.
     pub static_files: Vec<String>,
+    /// Files under `content/` that content links to, relative to `content/`; published
+    /// under [`links::CONTENT_FILES`].
+    pub content_files: Vec<String>,
 }
 
 impl Site {
@@ -148,6 +151,7 @@ pub fn build(root: PathBuf, config: Config, v: Validated, diags: &Diagnostics) -
         totals,
         collection_sources: v.collections,
         static_files,
+        content_files: resolver_index.content_files(),
     }
 }
 
@@ -188,12 +192,28 @@ fn render_body(
     );
     for p in &r.link_problems {
         diags.push(
-            Diagnostic::error(&src.rel, format!("the link \"{}\" leads nowhere: {}", p.dest, p.message))
-                .at(src.body_line + p.line - 1)
-                .hint("link to a case as `/cases/<slug>/`, to a page as `/<slug>/`, or to another Markdown file by its path, like `../other-case.md`"),
+            Diagnostic::error(
+                &src.rel,
+                format!("the link \"{}\" leads nowhere: {}", p.dest, p.message),
+            )
+            .at(src.body_line + p.line - 1)
+            .hint(link_hint(&p.dest)),
         );
     }
     r
+}
+
+fn link_hint(dest: &str) -> String {
+    let path = dest.split(['#', '?']).next().unwrap_or(dest);
+    if links::has_extension(path) && !path.ends_with(".md") {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if path.starts_with('/') {
+            return format!("put the file at static{path}, or correct the link");
+        }
+        format!("put the file beside the Markdown file at the path the link gives, or put it in static/ (e.g. static/images/{name}) and link it as /images/{name}")
+    } else {
+        "link to a case as `/cases/<slug>/`, to a page as `/<slug>/`, or to another Markdown file by its path, like `../other-case.md`".into()
+    }
 }
 
 fn warn_unknown_organizations(v: &Validated, diags: &Diagnostics) {

@@ -7,6 +7,7 @@
 pub mod case;
 pub mod fields;
 pub mod suggest;
+pub mod typos;
 
 pub use case::{Beneficiary, CaseMeta, Funding};
 
@@ -188,6 +189,7 @@ pub const RESERVED: &[&str] = &[
     "collections",
     "print",
     "static",
+    "files",
     "atom.xml",
     "sitemap.xml",
     "robots.txt",
