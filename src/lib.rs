@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod model;
 pub mod quantity;
 pub mod render;
+pub mod scaffold;
 pub mod theme;
 pub mod validate;
 pub mod write;

@@ -49,6 +49,31 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Create something new: `casebook new case SLUG`
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
+    /// Create a new site in DIR that builds at once
+    Init {
+        /// The folder to create (it may exist, but must not hold a site)
+        dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// Write content/cases/SLUG.md with every field laid out and explained
+    Case {
+        /// The case's web address: cases/SLUG/ (letters, digits, Chinese, `-`)
+        slug: String,
+        /// The case's title
+        #[arg(long)]
+        title: Option<String>,
+        /// The site's folder (where casebook.yaml is)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -79,6 +104,10 @@ fn main() -> ExitCode {
             format,
             strict,
         ),
+        Command::New {
+            what: New::Case { slug, title, root },
+        } => cmd::new::case(&root, &slug, title.as_deref()),
+        Command::Init { dir } => cmd::init::run(&dir),
     };
     match result {
         Ok(0) => ExitCode::SUCCESS,

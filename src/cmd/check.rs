@@ -1,7 +1,7 @@
 //! `casebook check`: report every problem a build would find, and the typos it would
 //! not, without writing anything. Exit status 0 / 1 (errors) / 2 (warnings, `--strict`).
 
-use super::counts;
+use super::{counts, plural};
 use casebook::check::{self, CheckReport};
 use casebook::BuildOptions;
 
@@ -35,9 +35,9 @@ fn print_human(report: &CheckReport, strict: bool) {
         "a build would succeed"
     };
     println!(
-        "checked {} cases: {} pages (nothing written), {}, {:.2}s: {outcome}",
-        report.cases,
-        report.pages,
+        "checked {}: {} (nothing written), {}, {:.2}s: {outcome}",
+        plural(report.cases, "case"),
+        plural(report.pages, "page"),
         counts(errors, warnings),
         report.elapsed.as_secs_f64()
     );
