@@ -17,6 +17,7 @@ pub mod model;
 pub mod quantity;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod theme;
 pub mod validate;
 pub mod write;

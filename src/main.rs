@@ -49,6 +49,24 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Preview the site: build, serve, rebuild on every save, reload the browser
+    Serve {
+        /// The site's folder (where casebook.yaml is)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; other computers can connect only if you pass e.g. 0.0.0.0
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Include cases marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create something new: `casebook new case SLUG`
     New {
         #[command(subcommand)]
@@ -108,6 +126,21 @@ fn main() -> ExitCode {
             what: New::Case { slug, title, root },
         } => cmd::new::case(&root, &slug, title.as_deref()),
         Command::Init { dir } => cmd::init::run(&dir),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        } => cmd::serve::run(
+            &casebook::serve::ServeOptions {
+                root,
+                port,
+                bind,
+                drafts,
+            },
+            open,
+        ),
     };
     match result {
         Ok(0) => ExitCode::SUCCESS,

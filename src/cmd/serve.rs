@@ -1,0 +1,85 @@
+//! `casebook serve`: preview the site with live reload; prints what happens.
+
+use super::{counts, plural};
+use casebook::diagnostics::{Diagnostic, Severity};
+use casebook::serve::{self, Event, ServeOptions};
+use std::cell::RefCell;
+
+pub fn run(opts: &ServeOptions, open: bool) -> anyhow::Result<i32> {
+    // Warnings are printed when they change, not on every rebuild.
+    let last_warnings: RefCell<Option<Vec<Diagnostic>>> = RefCell::new(None);
+    serve::serve(opts, &|event| match event {
+        Event::Listening { url, dir } => {
+            eprintln!("serving {url}  (built in {}; Ctrl-C stops)", dir.display());
+            if opts.bind.is_unspecified() || !opts.bind.is_loopback() {
+                eprintln!(
+                    "  note: --bind {} lets other computers on the network see this preview",
+                    opts.bind
+                );
+            }
+            if open {
+                open_browser(url);
+            }
+        }
+        Event::Built(s) => {
+            let mut last = last_warnings.borrow_mut();
+            if last.as_ref() != Some(&s.warnings) {
+                for w in &s.warnings {
+                    eprintln!("{w}");
+                }
+                *last = Some(s.warnings.clone());
+            }
+            eprintln!(
+                "built {}: {} rendered, {} unchanged; {} written{}; {}, {:.2}s",
+                plural(s.cases, "case"),
+                plural(s.rendered, "page"),
+                s.reused,
+                plural(s.written, "file"),
+                if s.removed > 0 {
+                    format!(", {} removed", s.removed)
+                } else {
+                    String::new()
+                },
+                counts(0, s.warnings.len()),
+                s.elapsed.as_secs_f64()
+            );
+        }
+        Event::Failed(diags, elapsed) => {
+            for d in diags {
+                eprintln!("{d}");
+            }
+            let errors = diags
+                .iter()
+                .filter(|d| d.severity == Severity::Error)
+                .count();
+            eprintln!(
+                "build failed: 0 pages written, {}, {:.2}s; still serving the last good build (the errors show in the browser too)",
+                counts(errors, diags.len() - errors),
+                elapsed.as_secs_f64()
+            );
+            *last_warnings.borrow_mut() = None;
+        }
+        Event::Stopped => eprintln!("stopped"),
+    })?;
+    Ok(0)
+}
+
+/// Opens `url` in the default browser, if this computer has a way to.
+fn open_browser(url: &str) {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(program)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_err()
+    {
+        eprintln!("  could not open a browser ({program} failed); open {url} yourself");
+    }
+}
