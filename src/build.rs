@@ -88,10 +88,54 @@ pub fn render(site: &Site, out: &dyn Output) -> Result<(usize, usize)> {
 
 /// The whole build. The output folder is replaced only if everything succeeded.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    build_with(opts, &Quiet)
+}
+
+/// Watches a build go by (the command line shows it on a terminal).
+pub trait Progress: Sync {
+    /// A new stage begins: `"reading"`, `"rendering"`, `"writing"`.
+    fn stage(&self, _name: &str) {}
+    /// A file was rendered (or copied) into the output.
+    fn file(&self, _path: &str) {}
+}
+
+/// Shows nothing.
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
+/// Tells a [`Progress`] about every file on its way to the real output.
+struct Observed<'a> {
+    inner: &'a dyn Output,
+    progress: &'a dyn Progress,
+}
+
+impl Output for Observed<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.progress.file(path);
+        self.inner.write(path, bytes)
+    }
+
+    fn fresh(&self, file: &str, template: &str, ctx: &tera::Context) -> bool {
+        self.inner.fresh(file, template, ctx)
+    }
+}
+
+/// [`build`], reporting its progress.
+pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
     let start = Instant::now();
+    progress.stage("reading");
     let (site, warnings) = load_site(opts)?;
+    progress.stage("rendering");
     let staging = Staging::new(&opts.out_dir())?;
-    let (pages, files) = render(&site, &staging)?;
+    let (pages, files) = render(
+        &site,
+        &Observed {
+            inner: &staging,
+            progress,
+        },
+    )?;
+    progress.stage("writing");
     staging.commit()?;
     Ok(BuildReport {
         pages,

@@ -251,7 +251,7 @@ fn edits_show_errors_overlay_and_recover() {
     });
     // Only what the edit affects was rendered again.
     let log = server.log();
-    assert!(log.contains("1 page rendered"), "{log}");
+    assert!(log.contains("1 page written (1 rendered"), "{log}");
 }
 
 #[test]

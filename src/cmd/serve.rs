@@ -21,7 +21,7 @@ pub fn run(opts: &ServeOptions, open: bool) -> anyhow::Result<i32> {
                 open_browser(url);
             }
         }
-        Event::Built(s) => {
+        Event::Built(s, first) => {
             let mut last = last_warnings.borrow_mut();
             if last.as_ref() != Some(&s.warnings) {
                 for w in &s.warnings {
@@ -30,13 +30,14 @@ pub fn run(opts: &ServeOptions, open: bool) -> anyhow::Result<i32> {
                 *last = Some(s.warnings.clone());
             }
             eprintln!(
-                "built {}: {} rendered, {} unchanged; {} written{}; {}, {:.2}s",
+                "{} {}: {} written ({} rendered, {} unchanged{}), {}, {:.2}s",
+                if first { "built" } else { "rebuilt" },
                 plural(s.cases, "case"),
-                plural(s.rendered, "page"),
+                plural(s.pages_written, "page"),
+                s.rendered,
                 s.reused,
-                plural(s.written, "file"),
                 if s.removed > 0 {
-                    format!(", {} removed", s.removed)
+                    format!(", {} removed", plural(s.removed, "file"))
                 } else {
                     String::new()
                 },

@@ -49,8 +49,12 @@ pub struct ServeOptions {
 
 /// What the terminal is told; `cmd::serve` prints it.
 pub enum Event<'a> {
-    Listening { url: &'a str, dir: &'a Path },
-    Built(&'a BuildSummary),
+    Listening {
+        url: &'a str,
+        dir: &'a Path,
+    },
+    /// `first` is the build made before serving starts.
+    Built(&'a BuildSummary, bool),
     Failed(&'a [Diagnostic], Duration),
     Stopped,
 }
@@ -63,6 +67,8 @@ pub struct BuildSummary {
     pub reused: usize,
     /// Files whose bytes changed, written.
     pub written: usize,
+    /// Of those, HTML pages.
+    pub pages_written: usize,
     pub removed: usize,
     pub cases: usize,
     pub warnings: Vec<Diagnostic>,
@@ -148,7 +154,7 @@ pub fn serve(opts: &ServeOptions, on: &dyn Fn(Event<'_>)) -> Result<()> {
     let _ = ctrlc::set_handler(move || {
         let _ = stop_tx.send(watch::Msg::Stop);
     });
-    rebuild(&build_opts, &mut live, &shared, &[], on);
+    rebuild(&build_opts, &mut live, &shared, true, on);
     let server = Arc::new(
         tiny_http::Server::from_listener(listener, None)
             .map_err(|e| Error::Other(format!("cannot serve on {url}: {e}")))?,
@@ -170,7 +176,7 @@ pub fn serve(opts: &ServeOptions, on: &dyn Fn(Event<'_>)) -> Result<()> {
         if watch::touches_templates(&changed) {
             live.forget_pages();
         }
-        rebuild(&build_opts, &mut live, &shared, &changed, on);
+        rebuild(&build_opts, &mut live, &shared, false, on);
     }
     server.unblock();
     let _ = http_thread.join();
@@ -209,7 +215,7 @@ fn rebuild(
     opts: &BuildOptions,
     live: &mut LiveDir,
     shared: &Shared,
-    _changed: &[String],
+    first: bool,
     on: &dyn Fn(Event<'_>),
 ) {
     let start = Instant::now();
@@ -225,6 +231,11 @@ fn rebuild(
                 rendered,
                 reused: committed.reused,
                 written: committed.written.len(),
+                pages_written: committed
+                    .written
+                    .iter()
+                    .filter(|f| f.ends_with(".html"))
+                    .count(),
                 removed: committed.removed.len(),
                 cases,
                 warnings,
@@ -233,7 +244,7 @@ fn rebuild(
             let mut changed = committed.written;
             changed.extend(committed.removed);
             publish(shared, true, &summary.warnings, changed);
-            on(Event::Built(&summary));
+            on(Event::Built(&summary, first));
         }
         Err(e) => {
             let diags = match e {
