@@ -38,7 +38,7 @@ pub fn run(opts: &BuildOptions) -> anyhow::Result<i32> {
                 .filter(|d| d.severity == casebook::diagnostics::Severity::Error)
                 .count();
             eprintln!(
-                "build failed: 0 pages written, {}, {:.2}s; {} is unchanged",
+                "build failed: nothing was written (0 pages), {}, {:.2}s; {} is unchanged",
                 counts(errors, diags.len() - errors),
                 start.elapsed().as_secs_f64(),
                 opts.out_dir().display()

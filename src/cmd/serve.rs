@@ -54,7 +54,7 @@ pub fn run(opts: &ServeOptions, open: bool) -> anyhow::Result<i32> {
                 .filter(|d| d.severity == Severity::Error)
                 .count();
             eprintln!(
-                "build failed: 0 pages written, {}, {:.2}s; still serving the last good build (the errors show in the browser too)",
+                "rebuild failed: nothing was written (0 pages), {}, {:.2}s; still serving the last good build (the errors show in the browser too)",
                 counts(errors, diags.len() - errors),
                 elapsed.as_secs_f64()
             );
