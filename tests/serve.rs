@@ -295,3 +295,67 @@ fn ctrl_c_stops_cleanly_and_a_taken_port_is_explained() {
     assert!(status.success(), "{status:?}\n{}", server.log());
     assert!(server.log().contains("stopped"));
 }
+
+/// Measures save → served on any site (not run by default):
+///
+/// ```text
+/// CASEBOOK_SITE=/path/to/site cargo test --release --test serve -- --ignored --nocapture
+/// ```
+///
+/// Copies nothing: it edits the site's first case (by path order) and restores it.
+#[test]
+#[ignore]
+fn measure_save_to_served() {
+    let Ok(root) = std::env::var("CASEBOOK_SITE") else {
+        eprintln!("set CASEBOOK_SITE to a site folder");
+        return;
+    };
+    let root = PathBuf::from(root);
+    let logs = tempfile::tempdir().expect("temp dir");
+    let started = Instant::now();
+    let server = Server::start(&root, logs.path());
+    eprintln!("first build served after {:?}", started.elapsed());
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content/cases"))
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    files.sort();
+    let file = files.first().expect("a case file").clone();
+    let original = std::fs::read_to_string(&file).expect("read case");
+    let slug = original
+        .lines()
+        .find_map(|l| l.strip_prefix("slug:"))
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|| file.file_stem().unwrap_or_default().to_string_lossy().into_owned());
+    let page = format!("/cases/{}/", slug);
+    let mut body_times = Vec::new();
+    let mut title_times = Vec::new();
+    for i in 0..5 {
+        let marker = format!("测量标记{i}号");
+        std::fs::write(&file, format!("{original}\n{marker}\n")).expect("write");
+        let t = server.wait_for("body edit", Duration::from_secs(120), |s| {
+            s.get(&page).2.contains(&marker)
+        });
+        body_times.push(t);
+        let title = format!("title: 标题测量{i}号");
+        let retitled = original.replacen("title:", &format!("{title}\nx-old-title:"), 1);
+        let retitled = retitled.replace("x-old-title:", "#");
+        std::fs::write(&file, retitled).expect("write");
+        let t = server.wait_for("title edit", Duration::from_secs(120), |s| {
+            s.get(&page).2.contains(&format!("标题测量{i}号"))
+        });
+        title_times.push(t);
+    }
+    std::fs::write(&file, &original).expect("restore");
+    body_times.sort();
+    title_times.sort();
+    eprintln!("case edited: {}", file.display());
+    eprintln!("body edit  → page served: median {:?}, all {:?}", body_times[2], body_times);
+    eprintln!("title edit → page served: median {:?}, all {:?}", title_times[2], title_times);
+    let log = server.log();
+    for line in log.lines().filter(|l| l.starts_with("built") || l.starts_with("rebuilt")) {
+        eprintln!("  {line}");
+    }
+}
