@@ -328,7 +328,12 @@ fn measure_save_to_served() {
         .lines()
         .find_map(|l| l.strip_prefix("slug:"))
         .map(|s| s.trim().to_string())
-        .unwrap_or_else(|| file.file_stem().unwrap_or_default().to_string_lossy().into_owned());
+        .unwrap_or_else(|| {
+            file.file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        });
     let page = format!("/cases/{}/", slug);
     let mut body_times = Vec::new();
     let mut title_times = Vec::new();
@@ -352,10 +357,19 @@ fn measure_save_to_served() {
     body_times.sort();
     title_times.sort();
     eprintln!("case edited: {}", file.display());
-    eprintln!("body edit  → page served: median {:?}, all {:?}", body_times[2], body_times);
-    eprintln!("title edit → page served: median {:?}, all {:?}", title_times[2], title_times);
+    eprintln!(
+        "body edit  → page served: median {:?}, all {:?}",
+        body_times[2], body_times
+    );
+    eprintln!(
+        "title edit → page served: median {:?}, all {:?}",
+        title_times[2], title_times
+    );
     let log = server.log();
-    for line in log.lines().filter(|l| l.starts_with("built") || l.starts_with("rebuilt")) {
+    for line in log
+        .lines()
+        .filter(|l| l.starts_with("built") || l.starts_with("rebuilt"))
+    {
         eprintln!("  {line}");
     }
 }

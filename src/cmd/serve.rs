@@ -5,6 +5,9 @@ use casebook::diagnostics::{Diagnostic, Severity};
 use casebook::serve::{self, Event, ServeOptions};
 use std::cell::RefCell;
 
+/// Problems printed per rebuild; `check` lists them all.
+const SHOWN: usize = 30;
+
 pub fn run(opts: &ServeOptions, open: bool) -> anyhow::Result<i32> {
     // Warnings are printed when they change, not on every rebuild.
     let last_warnings: RefCell<Option<Vec<Diagnostic>>> = RefCell::new(None);
@@ -24,8 +27,14 @@ pub fn run(opts: &ServeOptions, open: bool) -> anyhow::Result<i32> {
         Event::Built(s, first) => {
             let mut last = last_warnings.borrow_mut();
             if last.as_ref() != Some(&s.warnings) {
-                for w in &s.warnings {
+                for w in s.warnings.iter().take(SHOWN) {
                     eprintln!("{w}");
+                }
+                if s.warnings.len() > SHOWN {
+                    eprintln!(
+                        "… and {} more warnings (`casebook check` lists them all)",
+                        s.warnings.len() - SHOWN
+                    );
                 }
                 *last = Some(s.warnings.clone());
             }
@@ -46,8 +55,17 @@ pub fn run(opts: &ServeOptions, open: bool) -> anyhow::Result<i32> {
             );
         }
         Event::Failed(diags, elapsed) => {
-            for d in diags {
+            // Errors first: they are what keeps the preview from updating.
+            let mut ordered: Vec<&Diagnostic> = diags.iter().collect();
+            ordered.sort_by_key(|d| d.severity != Severity::Error);
+            for d in ordered.into_iter().take(SHOWN) {
                 eprintln!("{d}");
+            }
+            if diags.len() > SHOWN {
+                eprintln!(
+                    "… and {} more (`casebook check` lists them all)",
+                    diags.len() - SHOWN
+                );
             }
             let errors = diags
                 .iter()

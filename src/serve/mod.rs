@@ -35,6 +35,8 @@ const LIVE_JS: &str = include_str!("live.js");
 const LONG_POLL: Duration = Duration::from_secs(25);
 /// Builds whose changed files are remembered for tabs that polled a while ago.
 const HISTORY: usize = 32;
+/// Beyond this many changed files, tabs are told to reload rather than sent the list.
+const MAX_CHANGED: usize = 2000;
 /// At most this many errors travel to the browser.
 const MAX_SHOWN: usize = 100;
 
@@ -296,7 +298,11 @@ fn status_since(state: &State, since: Option<u64>) -> Status {
         .filter(|(b, _)| *b > since)
         .flat_map(|(_, files)| files)
         .collect();
-    s.changed = files.into_iter().cloned().collect();
+    if files.len() > MAX_CHANGED {
+        s.reload_all = true;
+    } else {
+        s.changed = files.into_iter().cloned().collect();
+    }
     s
 }
 
@@ -417,5 +423,47 @@ fn not_found(shared: &Shared) -> Reply {
             b"<!DOCTYPE html><meta charset=\"utf-8\"><title>404</title><body><p>Not found.</p></body>".to_vec(),
             Path::new("404.html"),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(history: &[(u64, &[&str])]) -> State {
+        let last = history.last().map(|(b, _)| *b).unwrap_or(0);
+        State {
+            status: Status {
+                build: last,
+                ok: true,
+                errors: 0,
+                warnings: 0,
+                diagnostics: Vec::new(),
+                changed: Vec::new(),
+                reload_all: false,
+            },
+            history: history
+                .iter()
+                .map(|(b, f)| (*b, f.iter().map(|s| s.to_string()).collect()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn changes_since_a_build_are_gathered() {
+        let s = state(&[(5, &["a.html"]), (6, &[]), (7, &["b.html", "a.html"])]);
+        assert_eq!(status_since(&s, Some(5)).changed, vec!["a.html", "b.html"]);
+        assert_eq!(status_since(&s, Some(6)).changed, vec!["a.html", "b.html"]);
+        assert!(status_since(&s, Some(7)).changed.is_empty());
+        assert!(status_since(&s, Some(1)).reload_all, "too old to know");
+        assert!(!status_since(&s, None).reload_all);
+    }
+
+    #[test]
+    fn since_is_read_from_the_query() {
+        assert_eq!(since_param("since=12"), Some(12));
+        assert_eq!(since_param("x=1&since=3"), Some(3));
+        assert_eq!(since_param("since=abc"), None);
+        assert_eq!(since_param(""), None);
     }
 }
