@@ -27,6 +27,7 @@ use serde::Serialize;
 use std::collections::{BTreeSet, VecDeque};
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
@@ -151,12 +152,20 @@ pub fn serve(opts: &ServeOptions, on: &dyn Fn(Event<'_>)) -> Result<()> {
     let (tx, rx) = mpsc::channel();
     let mut watcher = watch::SiteWatcher::new(&opts.root, tx.clone())
         .map_err(|e| Error::Other(format!("cannot watch {}: {e}", opts.root.display())))?;
-    let stop_tx = tx.clone();
-    // Only one handler per process; a second `serve` in one process keeps the first.
-    let _ = ctrlc::set_handler(move || {
-        let _ = stop_tx.send(watch::Msg::Stop);
-    });
-    rebuild(&build_opts, &mut live, &shared, true, on);
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        // Ctrl-C stops a rebuild in progress too; a second Ctrl-C does not wait at all.
+        let (stop, stop_tx, work) = (stop.clone(), tx.clone(), work.clone());
+        // Only one handler per process; a second `serve` in one process keeps the first.
+        let _ = ctrlc::set_handler(move || {
+            if stop.swap(true, Ordering::SeqCst) {
+                let _ = std::fs::remove_dir_all(&work);
+                std::process::exit(130);
+            }
+            let _ = stop_tx.send(watch::Msg::Stop);
+        });
+    }
+    rebuild(&build_opts, &mut live, &shared, &stop, true, on);
     let server = Arc::new(
         tiny_http::Server::from_listener(listener, None)
             .map_err(|e| Error::Other(format!("cannot serve on {url}: {e}")))?,
@@ -178,7 +187,7 @@ pub fn serve(opts: &ServeOptions, on: &dyn Fn(Event<'_>)) -> Result<()> {
         if watch::touches_templates(&changed) {
             live.forget_pages();
         }
-        rebuild(&build_opts, &mut live, &shared, false, on);
+        rebuild(&build_opts, &mut live, &shared, &stop, false, on);
     }
     server.unblock();
     let _ = http_thread.join();
@@ -217,16 +226,20 @@ fn rebuild(
     opts: &BuildOptions,
     live: &mut LiveDir,
     shared: &Shared,
+    stop: &Arc<AtomicBool>,
     first: bool,
     on: &dyn Fn(Event<'_>),
 ) {
     let start = Instant::now();
     let outcome = load_site(opts).and_then(|(site, warnings)| {
-        let pass = live.begin()?;
+        let pass = live.begin(stop.clone())?;
         let (rendered, _) = render(&site, &pass)?;
         let committed = live.commit(pass)?;
         Ok((site.cases.len(), warnings, rendered, committed))
     });
+    if stop.load(Ordering::SeqCst) {
+        return;
+    }
     match outcome {
         Ok((cases, warnings, rendered, committed)) => {
             let summary = BuildSummary {

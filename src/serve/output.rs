@@ -19,7 +19,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tera::Context;
 
@@ -67,7 +67,8 @@ impl LiveDir {
         self.fingerprints = Arc::default();
     }
 
-    pub fn begin(&self) -> Result<Pass> {
+    /// Starts a pass; once `cancel` is set the pass renders nothing more and fails.
+    pub fn begin(&self, cancel: Arc<AtomicBool>) -> Result<Pass> {
         // The first pass has no good build to protect: it writes in place.
         let direct = self.hashes.is_empty();
         if !direct {
@@ -78,6 +79,7 @@ impl LiveDir {
             })?;
         }
         Ok(Pass {
+            cancel,
             dir: self.dir.clone(),
             previous: self.hashes.clone(),
             previous_pages: self.fingerprints.clone(),
@@ -140,6 +142,7 @@ fn take<T: Default>(m: &Mutex<T>) -> T {
 
 /// One rebuild into a [`LiveDir`]; dropped without [`LiveDir::commit`], it changes nothing.
 pub struct Pass {
+    cancel: Arc<AtomicBool>,
     /// The served folder.
     dir: PathBuf,
     previous: Arc<HashMap<String, u64>>,
@@ -162,6 +165,9 @@ impl Drop for Pass {
 
 impl Output for Pass {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(Error::Other("stopped".into()));
+        }
         let mut h = DefaultHasher::new();
         bytes.hash(&mut h);
         let hash = h.finish();
@@ -175,6 +181,9 @@ impl Output for Pass {
     }
 
     fn fresh(&self, file: &str, template: &str, ctx: &Context) -> bool {
+        if self.cancel.load(Ordering::Relaxed) {
+            return true; // skip the template; the next write fails the pass
+        }
         let fp = fingerprint(template, ctx);
         lock(&self.fingerprints).insert(file.to_string(), fp);
         match self.previous.get(file) {
@@ -192,23 +201,50 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Hash of the template name and everything in the context. `Context` keeps its values in
-/// a sorted map, so its debug form is the same for the same data; hashing it through
-/// [`HashWriter`] costs no allocation.
+/// Hash of the template name and everything in the context, walking its values directly
+/// (formatting them, e.g. with `Debug`, would spend most of the time escaping Chinese).
 fn fingerprint(template: &str, ctx: &Context) -> u64 {
-    use std::fmt::Write;
-    let mut w = HashWriter(DefaultHasher::new());
-    w.0.write(template.as_bytes());
-    let _ = write!(w, "{ctx:?}");
-    w.0.finish()
+    let mut h = DefaultHasher::new();
+    template.hash(&mut h);
+    hash_value(&ctx.clone().into_json(), &mut h);
+    h.finish()
 }
 
-struct HashWriter(DefaultHasher);
-
-impl std::fmt::Write for HashWriter {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.write(s.as_bytes());
-        Ok(())
+fn hash_value(v: &serde_json::Value, h: &mut DefaultHasher) {
+    use serde_json::Value;
+    match v {
+        Value::Null => h.write_u8(0),
+        Value::Bool(b) => {
+            h.write_u8(1);
+            b.hash(h);
+        }
+        Value::Number(n) => {
+            h.write_u8(2);
+            match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(i), _, _) => i.hash(h),
+                (_, Some(u), _) => u.hash(h),
+                (_, _, f) => f.unwrap_or(f64::NAN).to_bits().hash(h),
+            }
+        }
+        Value::String(s) => {
+            h.write_u8(3);
+            s.hash(h);
+        }
+        Value::Array(items) => {
+            h.write_u8(4);
+            h.write_usize(items.len());
+            for item in items {
+                hash_value(item, h);
+            }
+        }
+        Value::Object(map) => {
+            h.write_u8(5);
+            h.write_usize(map.len());
+            for (k, item) in map {
+                k.hash(h);
+                hash_value(item, h);
+            }
+        }
     }
 }
 
@@ -253,7 +289,7 @@ mod tests {
     fn unchanged_pages_are_reused_and_failed_passes_change_nothing() {
         let tmp = tempfile::tempdir().unwrap();
         let mut live = LiveDir::new(tmp.path().join("site"), tmp.path().join("pending")).unwrap();
-        let pass = live.begin().unwrap();
+        let pass = live.begin(Arc::default()).unwrap();
         for (file, body) in [("a/index.html", "甲"), ("b/index.html", "乙")] {
             assert!(!pass.fresh(file, "case.html", &ctx(body)));
             pass.write(file, body.as_bytes()).unwrap();
@@ -263,7 +299,7 @@ mod tests {
         assert_eq!(c.written.len(), 3);
 
         // A failed pass: nothing changes on disk.
-        let pass = live.begin().unwrap();
+        let pass = live.begin(Arc::default()).unwrap();
         assert!(!pass.fresh("a/index.html", "case.html", &ctx("甲改")));
         pass.write("a/index.html", "甲改".as_bytes()).unwrap();
         drop(pass);
@@ -271,7 +307,7 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "甲");
 
         // A good pass: one page re-rendered, one reused, one file gone.
-        let pass = live.begin().unwrap();
+        let pass = live.begin(Arc::default()).unwrap();
         assert!(!pass.fresh("a/index.html", "case.html", &ctx("甲改")));
         pass.write("a/index.html", "甲改".as_bytes()).unwrap();
         assert!(pass.fresh("b/index.html", "case.html", &ctx("乙")));
@@ -285,7 +321,7 @@ mod tests {
 
         // After forgetting pages, a same context renders again.
         live.forget_pages();
-        let pass = live.begin().unwrap();
+        let pass = live.begin(Arc::default()).unwrap();
         assert!(!pass.fresh("b/index.html", "case.html", &ctx("乙")));
     }
 }
