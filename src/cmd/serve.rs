@@ -53,6 +53,13 @@ pub fn run(opts: &ServeOptions, open: bool) -> anyhow::Result<i32> {
                 counts(0, s.warnings.len()),
                 s.elapsed.as_secs_f64()
             );
+            if std::env::var_os("CASEBOOK_TIMINGS").is_some() {
+                eprintln!(
+                    "  read+model {:.2}s, render+write {:.2}s",
+                    s.model.as_secs_f64(),
+                    (s.elapsed - s.model).as_secs_f64()
+                );
+            }
         }
         Event::Failed(diags, elapsed) => {
             // Errors first: they are what keeps the preview from updating.

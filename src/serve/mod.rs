@@ -75,6 +75,8 @@ pub struct BuildSummary {
     pub removed: usize,
     pub cases: usize,
     pub warnings: Vec<Diagnostic>,
+    /// Reading the sources and building the model (the rest is rendering and writing).
+    pub model: Duration,
     pub elapsed: Duration,
 }
 
@@ -155,12 +157,11 @@ pub fn serve(opts: &ServeOptions, on: &dyn Fn(Event<'_>)) -> Result<()> {
     let stop = Arc::new(AtomicBool::new(false));
     {
         // Ctrl-C stops a rebuild in progress too; a second Ctrl-C does not wait at all.
-        let (stop, stop_tx, work) = (stop.clone(), tx.clone(), work.clone());
+        let (stop, stop_tx) = (stop.clone(), tx.clone());
         // Only one handler per process; a second `serve` in one process keeps the first.
         let _ = ctrlc::set_handler(move || {
             if stop.swap(true, Ordering::SeqCst) {
-                let _ = std::fs::remove_dir_all(&work);
-                std::process::exit(130);
+                std::process::exit(130); // leaves the temporary folder: quitting comes first
             }
             let _ = stop_tx.send(watch::Msg::Stop);
         });
@@ -231,7 +232,9 @@ fn rebuild(
     on: &dyn Fn(Event<'_>),
 ) {
     let start = Instant::now();
+    let mut model_time = Duration::ZERO;
     let outcome = load_site(opts).and_then(|(site, warnings)| {
+        model_time = start.elapsed();
         let pass = live.begin(stop.clone())?;
         let (rendered, _) = render(&site, &pass)?;
         let committed = live.commit(pass)?;
@@ -254,6 +257,7 @@ fn rebuild(
                 removed: committed.removed.len(),
                 cases,
                 warnings,
+                model: model_time,
                 elapsed: start.elapsed(),
             };
             let mut changed = committed.written;
