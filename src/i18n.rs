@@ -63,6 +63,19 @@ const ZH: &[(&str, &str)] = &[
     ("feed", "订阅"),
     ("open_data", "开放数据"),
     ("terms_count", "共 {} 项"),
+    ("foreword", "编者按"),
+    ("preface", "前言"),
+    ("editor", "编者"),
+    ("issue_n", "第 {} 期"),
+    ("collections_intro", "编委会选编的专辑与期刊，每一本都可以在线阅读，也可以打印成册。"),
+    ("no_collections", "还没有汇编。在 content/collections/ 中新建一个 Markdown 文件来编一本。"),
+    ("read_online", "在线阅读"),
+    ("print_all", "全部案例的印刷版"),
+    ("print_hint", "可用浏览器打印，或运行 casebook pdf 生成 PDF"),
+    ("print_note", "这是印刷版：用浏览器的“打印”（Ctrl+P）可存为 PDF，运行 casebook pdf 可生成带页码目录的 PDF。"),
+    ("web_edition", "返回网页版"),
+    ("no_region", "未注明地区"),
+    ("other_cases", "其他"),
 ];
 
 const EN: &[(&str, &str)] = &[
@@ -125,6 +138,19 @@ const EN: &[(&str, &str)] = &[
     ("feed", "Feed"),
     ("open_data", "Open data"),
     ("terms_count", "{} in all"),
+    ("foreword", "Foreword"),
+    ("preface", "Preface"),
+    ("editor", "Editor"),
+    ("issue_n", "No. {}"),
+    ("collections_intro", "Selections made by the editors: each can be read online or printed as a book."),
+    ("no_collections", "No collections yet. Add a Markdown file under content/collections/ to make one."),
+    ("read_online", "Read online"),
+    ("print_all", "Print edition of all cases"),
+    ("print_hint", "print it from your browser, or run casebook pdf for a PDF"),
+    ("print_note", "This is the print edition: print it from your browser (Ctrl+P) to save a PDF, or run casebook pdf for a PDF with page numbers in the contents."),
+    ("web_edition", "Back to the web edition"),
+    ("no_region", "Region not given"),
+    ("other_cases", "Other"),
 ];
 
 #[derive(Debug, Clone)]

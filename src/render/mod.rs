@@ -3,8 +3,11 @@
 //! none of them changes the site.
 
 pub mod assets;
+pub mod collections;
 pub mod context;
 pub mod pages;
+pub mod print;
+pub mod relocate;
 pub mod taxonomy;
 
 use crate::error::{Error, Result};
@@ -98,5 +101,7 @@ pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
     assets::render(&r, out)?;
     pages::render(&r, out)?;
     taxonomy::render(&r, out)?;
+    collections::render(&r, out)?;
+    print::render(&r, out)?;
     Ok(())
 }
