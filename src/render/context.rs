@@ -55,7 +55,10 @@ pub fn base(site: &Site, strings: &Strings) -> Context {
     })
     .collect();
     if !site.collections.is_empty() {
-        let at = nav.iter().position(|n| n.url == "stats/").unwrap_or(nav.len());
+        let at = nav
+            .iter()
+            .position(|n| n.url == "stats/")
+            .unwrap_or(nav.len());
         nav.insert(
             at,
             NavItem {
