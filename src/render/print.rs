@@ -345,23 +345,38 @@ const NUMBERS_FILLED: &str = "data-page-numbers=\"filled\"";
 /// Writes page numbers (anchor id → page, 1-based) into a print edition's table of
 /// contents. Slots without a known page stay empty.
 pub fn fill_page_numbers(html: &str, pages: &HashMap<String, usize>) -> String {
-    let mut out = html.replacen(NUMBERS_BY_CSS, NUMBERS_FILLED, 1);
-    for (anchor, page) in pages {
+    let html = html.replacen(NUMBERS_BY_CSS, NUMBERS_FILLED, 1);
+    let mut out = String::with_capacity(html.len() + pages.len() * 4);
+    let mut rest = html.as_str();
+    // One pass: copy up to each slot, then the slot with its number.
+    while let Some(i) = rest.find(SLOT_START) {
+        let after = &rest[i + SLOT_START.len()..];
+        let anchor = after.split('"').next().unwrap_or("");
         let slot = page_slot(anchor);
-        if out.contains(&slot) {
-            let filled = slot.replace("></a>", &format!(">{page}</a>"));
-            out = out.replacen(&slot, &filled, 1);
+        out.push_str(&rest[..i]);
+        match pages.get(anchor).filter(|_| rest[i..].starts_with(&slot)) {
+            Some(page) => {
+                out.push_str(&slot[..slot.len() - "</a>".len()]);
+                out.push_str(&format!("{page}</a>"));
+                rest = &rest[i + slot.len()..];
+            }
+            None => {
+                out.push_str(SLOT_START);
+                rest = after;
+            }
         }
     }
+    out.push_str(rest);
     out
 }
 
+const SLOT_START: &str = "<a class=\"toc-page\" href=\"#";
+
 /// The anchors of the table of contents' page slots, in order.
 pub fn page_slots(html: &str) -> Vec<String> {
-    let start = "<a class=\"toc-page\" href=\"#";
-    html.match_indices(start)
+    html.match_indices(SLOT_START)
         .filter_map(|(i, _)| {
-            let rest = &html[i + start.len()..];
+            let rest = &html[i + SLOT_START.len()..];
             rest.find('"').map(|end| rest[..end].to_string())
         })
         .collect()
@@ -452,15 +467,17 @@ mod tests {
     #[test]
     fn page_numbers_fill_their_slots() {
         let html = format!(
-            "<nav {NUMBERS_BY_CSS}>{}{}</nav>",
+            "<nav {NUMBERS_BY_CSS}>{}{}{}</nav>",
             page_slot("c1"),
+            page_slot("c10"),
             page_slot("c2")
         );
-        assert_eq!(page_slots(&html), vec!["c1", "c2"]);
+        assert_eq!(page_slots(&html), vec!["c1", "c10", "c2"]);
         let pages = HashMap::from([("c1".to_string(), 3), ("c2".to_string(), 12)]);
         let filled = fill_page_numbers(&html, &pages);
         assert!(filled.contains(NUMBERS_FILLED));
         assert!(filled.contains("href=\"#c1\" tabindex=\"-1\" aria-hidden=\"true\">3</a>"));
         assert!(filled.contains(">12</a>"));
+        assert!(filled.contains(&page_slot("c10")), "unknown pages stay empty");
     }
 }
