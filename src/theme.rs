@@ -42,6 +42,7 @@ impl Theme {
         })?;
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+        tera.set_escape_fn(escape_html);
         tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| Error::Template(describe_tera_error(&e)))?;
         register_filters(&mut tera, language);
@@ -109,6 +110,23 @@ fn read_dir_into<T>(
         }
     }
     Ok(())
+}
+
+/// Escapes what could break out of text or a quoted attribute. Unlike Tera's default it
+/// leaves `/` alone, so addresses stay readable in the HTML.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Tera nests the real cause several errors deep; editors need all of it.
