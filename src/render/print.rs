@@ -206,6 +206,7 @@ fn book(r: &Renderer<'_>, out: &dyn Output, b: &Book<'_>) -> Result<()> {
                 to: &b.url,
                 id_prefix: &anchor,
                 anchors: &anchors,
+                base_url: &site.config.base_url,
             }
             .apply(&c.html);
             cases.push(PrintCase {
@@ -224,6 +225,7 @@ fn book(r: &Renderer<'_>, out: &dyn Output, b: &Book<'_>) -> Result<()> {
             to: &b.url,
             id_prefix: "foreword",
             anchors: &anchors,
+            base_url: &site.config.base_url,
         }
         .apply(html);
         (title.clone(), demote_headings(&html))
@@ -478,6 +480,9 @@ mod tests {
         assert!(filled.contains(NUMBERS_FILLED));
         assert!(filled.contains("href=\"#c1\" tabindex=\"-1\" aria-hidden=\"true\">3</a>"));
         assert!(filled.contains(">12</a>"));
-        assert!(filled.contains(&page_slot("c10")), "unknown pages stay empty");
+        assert!(
+            filled.contains(&page_slot("c10")),
+            "unknown pages stay empty"
+        );
     }
 }

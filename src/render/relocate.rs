@@ -20,6 +20,10 @@ pub struct Relocation<'a> {
     pub id_prefix: &'a str,
     /// Site addresses (`cases/x/`) that are in the same document → their anchor id.
     pub anchors: &'a HashMap<String, String>,
+    /// When not empty, links to pages outside the document become absolute addresses on
+    /// the published site (a PDF outlives the folder it was printed from, and paper shows
+    /// the address). Images and other `src` stay relative.
+    pub base_url: &'a str,
 }
 
 impl Relocation<'_> {
@@ -65,6 +69,9 @@ impl Relocation<'_> {
                     _ => format!("#{anchor}"),
                 };
             }
+        }
+        if attr == "href" && !self.base_url.is_empty() {
+            return format!("{}{site_path}{suffix}", self.base_url);
         }
         format!("{to_root}{site_path}{suffix}")
     }
@@ -135,6 +142,16 @@ mod tests {
     use super::*;
 
     fn relocate(html: &str, from: &str, to: &str, anchors: &[(&str, &str)]) -> String {
+        relocate_with_base(html, from, to, anchors, "")
+    }
+
+    fn relocate_with_base(
+        html: &str,
+        from: &str,
+        to: &str,
+        anchors: &[(&str, &str)],
+        base_url: &str,
+    ) -> String {
         let anchors: HashMap<String, String> = anchors
             .iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
@@ -144,6 +161,7 @@ mod tests {
             to,
             id_prefix: "c1",
             anchors: &anchors,
+            base_url,
         }
         .apply(html)
     }
@@ -172,6 +190,22 @@ mod tests {
         assert_eq!(
             relocate(html, "cases/x/", "print/", &[("cases/y/", "c2")]),
             r##"<h2 id="c1-背景">背景</h2><a href="#c2-做法">y</a><a href="#c1-背景">up</a><a href="https://example.org/a?b#c">e</a><a href="mailto:a@b.c">m</a>"##
+        );
+    }
+
+    #[test]
+    fn links_out_of_the_book_go_to_the_published_site() {
+        let html =
+            r#"<a href="../../domains/a/">d</a><a href="../y/">y</a><img src="../../i.png">"#;
+        assert_eq!(
+            relocate_with_base(
+                html,
+                "cases/x/",
+                "print/",
+                &[("cases/y/", "c2")],
+                "https://e.org/anli/"
+            ),
+            r##"<a href="https://e.org/anli/domains/a/">d</a><a href="#c2">y</a><img src="../i.png">"##
         );
     }
 
