@@ -8,7 +8,7 @@ pub mod links;
 pub mod related;
 pub mod taxonomy;
 
-pub use aggregate::Totals;
+pub use aggregate::{Sum, Totals};
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term};
 
 use crate::config::Config;
