@@ -4,6 +4,7 @@
 //! files is `render`'s job.
 
 pub mod aggregate;
+pub mod collate;
 pub mod links;
 pub mod related;
 pub mod taxonomy;

@@ -153,6 +153,8 @@ fn check_duplicate_slugs<'a>(
     let mut seen: HashMap<&str, &SourceFile> = HashMap::new();
     for (src, slug) in items {
         if let Some(first) = seen.get(slug) {
+            let line = crate::load::yaml::line_of_key(&src.yaml, "slug")
+                .map_or(src.yaml_line, |l| l + src.yaml_line - 1);
             diags.push(
                 Diagnostic::error(
                     &src.rel,
@@ -161,7 +163,7 @@ fn check_duplicate_slugs<'a>(
                         first.rel
                     ),
                 )
-                .at(src.yaml_line)
+                .at(line)
                 .field("slug")
                 .hint("give one of them its own `slug:` (each becomes its own web address)"),
             );
