@@ -106,6 +106,9 @@ fn stats_page_totals_match_the_hand_count() {
         &text,
         "各年度资金 年度 案例数 金额 2024 1 约35万元 2023 2 8120万元 2022 1 1.5亿元 2021 1 6.5万元",
     );
+    // Charts' tables: most cases first.
+    assert_says(&text, "服务领域 案例数 社区治理 3 养老服务 3 儿童福利 2");
+    assert_says(&text, "年度 案例数 2021 1 2022 2 2023 1 2024 1");
     // Breakdowns by domain, province, case year and funder.
     assert_says(&text, "养老服务 3 约8155万元 2.28万 9200余");
     assert_says(&text, "福建省 3 1.5亿元 2.22万余 约10万");
@@ -497,7 +500,7 @@ fn every_page_kind_has_a_description_and_canonical_url() {
         ("cases/index.html", "全部案例：5 个案例"),
         (
             "domains/index.html",
-            "服务领域：养老服务、社区治理、儿童福利",
+            "服务领域：社区治理、养老服务、儿童福利",
         ),
         (
             "domains/养老服务/index.html",

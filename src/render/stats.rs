@@ -206,8 +206,11 @@ fn year_span(years: &BTreeSet<i32>) -> String {
     }
 }
 
+/// One bar per top-level term, most cases first (ties keep the taxonomy's order).
 fn count_bars(tax: &Taxonomy, lang: &str) -> Vec<Bar> {
-    tax.roots
+    let mut roots = tax.roots.clone();
+    roots.sort_by_key(|&i| std::cmp::Reverse(tax.terms[i].cases.len()));
+    roots
         .iter()
         .map(|&i| {
             let t = &tax.terms[i];
