@@ -528,3 +528,32 @@ fn every_page_kind_has_a_description_and_canonical_url() {
         );
     }
 }
+
+#[test]
+fn a_unit_written_in_the_count_is_not_mixed_with_people() {
+    let site = Site::from_fixture("stats-basic");
+    site.write(
+        "content/cases/g.md",
+        "---\ntitle: 单位写在数字里\ndate: 2020-01-01\nslug: g\nbeneficiaries:\n  - {group: 老年人, count: 800余人次}\n---\n正文。\n",
+    );
+    site.build().assert_ok();
+    let text = visible_text(&site.read("stats/index.html"));
+    // 9200余 + 800余 in 人次; the 人 total stays 2.3万余.
+    assert_says(&text, "老年人（人次） 3 1万余人次");
+    assert_says(&text, "服务对象（人） 2.3万余");
+    let g = &json(&site)["cases"][5];
+    assert_eq!(g["beneficiaries"][0]["unit"], "人次");
+
+    site.write(
+        "content/cases/g.md",
+        "---\ntitle: 单位矛盾\ndate: 2020-01-01\nslug: g\nbeneficiaries:\n  - {group: 老年人, count: 800人次, unit: 人}\n---\n正文。\n",
+    );
+    let run = site.build();
+    assert!(!run.ok());
+    assert!(
+        run.stderr().contains("content/cases/g.md:6")
+            && run.stderr().contains("the count says 人次 but the unit is 人"),
+        "{}",
+        run.stderr()
+    );
+}
