@@ -552,7 +552,9 @@ fn a_unit_written_in_the_count_is_not_mixed_with_people() {
     assert!(!run.ok());
     assert!(
         run.stderr().contains("content/cases/g.md:6")
-            && run.stderr().contains("the count says 人次 but the unit is 人"),
+            && run
+                .stderr()
+                .contains("the count says 人次 but the unit is 人"),
         "{}",
         run.stderr()
     );
