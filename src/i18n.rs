@@ -90,6 +90,7 @@ const ZH: &[(&str, &str)] = &[
     ("download_data", "下载全部案例数据"),
     ("term_description", "{}“{}”：{} 个案例。"),
     ("label_text", "{}：{}"),
+    ("with_unit", "{}（{}）"),
 ];
 
 const EN: &[(&str, &str)] = &[
@@ -179,6 +180,7 @@ const EN: &[(&str, &str)] = &[
     ("download_data", "Download the data of every case"),
     ("term_description", "{} “{}”: {} cases."),
     ("label_text", "{}: {}"),
+    ("with_unit", "{} ({})"),
 ];
 
 #[derive(Debug, Clone)]

@@ -428,6 +428,9 @@ fn sitemap_lists_every_page_under_the_sub_path() {
         );
     }
     assert!(!locs.iter().any(|l| l.contains("404")));
+    assert!(xml.contains(&format!(
+        "<loc>{BASE}cases/a/</loc><lastmod>2024-05-01</lastmod>"
+    )));
     assert!(!locs.iter().any(|l| l.contains("draft-case")));
     // Every page the build wrote is listed (except 404.html), and nothing else.
     let mut pages: Vec<String> = walkdir::WalkDir::new(site.public())

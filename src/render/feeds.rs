@@ -18,6 +18,7 @@ use crate::error::Result;
 use crate::model::Case;
 use crate::Error;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::sync::Mutex;
 use tera::Context;
 
@@ -221,16 +222,18 @@ fn atom(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
 }
 
 fn sitemap(r: &Renderer<'_>, out: &dyn Output, pages: &[String]) -> Result<()> {
+    let dates: HashMap<&str, String> = r
+        .site
+        .cases
+        .iter()
+        .map(|c| (c.url.as_str(), c.meta.date.format("%Y-%m-%d").to_string()))
+        .collect();
     let urls: Vec<UrlEntry> = pages
         .iter()
         .filter(|p| p.as_str() != "404.html")
         .map(|p| UrlEntry {
             loc: link(r, p),
-            lastmod: r
-                .site
-                .case_by_slug(p.trim_start_matches("cases/").trim_end_matches('/'))
-                .filter(|(_, c)| c.url == *p)
-                .map(|(_, c)| c.meta.date.format("%Y-%m-%d").to_string()),
+            lastmod: dates.get(p.as_str()).cloned(),
         })
         .collect();
     if urls.len() > 50_000 {

@@ -116,7 +116,7 @@ pub fn render(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
         .beneficiaries
         .iter()
         .map(|g| SumRow {
-            name: format!("{}（{}）", g.group, g.unit),
+            name: r.strings.fill("with_unit", &[&g.group, &g.unit]),
             url: site
                 .taxonomy(TaxonomyKind::Beneficiaries)
                 .term(std::slice::from_ref(&g.group))
@@ -294,7 +294,7 @@ fn charts(r: &Renderer<'_>) -> Result<Vec<ChartView>> {
             id: format!("chart-beneficiaries-{}", i + 1),
             title: s.fill("chart_beneficiaries", &[unit]),
             label_header: s.get("group").into(),
-            value_header: format!("{}（{unit}）", s.get("count")),
+            value_header: s.fill("with_unit", &[s.get("count"), unit]),
             layout: Layout::Rows,
             color: PLUM,
             bars: site
