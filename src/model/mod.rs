@@ -10,7 +10,7 @@ pub mod links;
 pub mod related;
 pub mod taxonomy;
 
-pub use aggregate::Totals;
+pub use aggregate::{Sum, Totals};
 pub use collections::{Collection, Group, GroupBy};
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term};
 
