@@ -109,6 +109,15 @@ fn collections_index_lists_every_collection_newest_first() {
         index.contains("href=\"../print/\""),
         "links to the compendium's print edition"
     );
+    let sitemap = read(&site, "sitemap.xml");
+    assert!(
+        sitemap.contains("anli/collections/xunxian/</loc>"),
+        "{sitemap}"
+    );
+    assert!(
+        !sitemap.contains("print/"),
+        "print editions are noindex: {sitemap}"
+    );
     let home = read(&site, "index.html");
     assert!(
         home.contains("href=\"collections/\""),
