@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod init;
 pub mod new;
+pub mod pdf;
 pub mod serve;
 
 use casebook::diagnostics::{Diagnostic, Severity};

@@ -5,11 +5,13 @@
 
 pub mod aggregate;
 pub mod collate;
+pub mod collections;
 pub mod links;
 pub mod related;
 pub mod taxonomy;
 
-pub use aggregate::Totals;
+pub use aggregate::{Sum, Totals};
+pub use collections::{Collection, Group, GroupBy};
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term};
 
 use crate::config::Config;
@@ -58,6 +60,8 @@ pub struct Site {
     pub totals: Totals,
     /// Collection sources, resolved by the collections stage.
     pub collection_sources: Vec<SourceFile>,
+    /// Resolved collections, newest first.
+    pub collections: Vec<Collection>,
     /// Files under `static/`, relative to it.
     pub static_files: Vec<String>,
     /// Files under `content/` that content links to, relative to `content/`; published
@@ -141,6 +145,15 @@ pub fn build(root: PathBuf, config: Config, v: Validated, diags: &Diagnostics) -
         case.related = rel;
     }
     let totals = Totals::of(cases.iter());
+    let collections = collections::build(
+        &v.collections,
+        &v.draft_slugs,
+        &cases,
+        &taxonomies,
+        &resolver_index,
+        trusted,
+        diags,
+    );
     Site {
         root,
         config,
@@ -151,6 +164,7 @@ pub fn build(root: PathBuf, config: Config, v: Validated, diags: &Diagnostics) -
         taxonomies,
         totals,
         collection_sources: v.collections,
+        collections,
         static_files,
         content_files: resolver_index.content_files(),
     }
