@@ -84,18 +84,20 @@ impl Site {
 }
 
 /// Builds the model. Link problems and organization warnings go to `diags`.
-pub fn build(root: PathBuf, config: Config, v: Validated, diags: &Diagnostics) -> Site {
+pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostics) -> Site {
     let static_files = list_static(&root);
     let resolver_index = links::SiteLinks::new(&root, &v, &static_files);
     let trusted = config.trusted_html;
-    let mut cases: Vec<Case> = v
-        .cases
-        .par_iter()
+    warn_unknown_organizations(&v, diags);
+    // Consumed so each source text is freed as soon as its case is rendered: at 100,000
+    // cases the sources and the rendered HTML would otherwise be held together.
+    let mut cases: Vec<Case> = std::mem::take(&mut v.cases)
+        .into_par_iter()
         .map(|(src, meta)| {
             let url = format!("cases/{}/", meta.slug);
-            let r = render_body(src, "../../", trusted, &resolver_index, diags);
+            let r = render_body(&src, "../../", trusted, &resolver_index, diags);
             Case {
-                meta: meta.clone(),
+                meta,
                 source: src.rel.clone(),
                 url,
                 html: r.html,
@@ -138,7 +140,6 @@ pub fn build(root: PathBuf, config: Config, v: Validated, diags: &Diagnostics) -
             diags,
         )
     });
-    warn_unknown_organizations(&v, diags);
     let taxonomies = taxonomy::build_all(&cases);
     let related = related::compute(&cases, &taxonomies);
     for (case, rel) in cases.iter_mut().zip(related) {
