@@ -397,3 +397,24 @@ fn measure_save_to_served() {
         eprintln!("  {line}");
     }
 }
+
+#[test]
+fn a_site_broken_from_the_start_shows_its_errors_then_recovers() {
+    let site = Site::from_fixture("serve");
+    let case = std::fs::read_to_string(site.root().join(CASE)).expect("case");
+    site.write(CASE, &case.replace("date: 2024-03-01", "date: 三月"));
+    let server = Server::start(site.root(), site.dir.path());
+    let status = server.status();
+    assert_eq!(status["ok"], false, "{status}");
+    let (code, _, body) = server.get("/");
+    assert_eq!(code, 404);
+    assert!(
+        body.contains("/__casebook/live.js"),
+        "the overlay can show: {body}"
+    );
+    assert!(server.log().contains("build failed"), "{}", server.log());
+    site.write(CASE, &case);
+    server.wait_for("the first good build", Duration::from_secs(5), |s| {
+        s.get("/cases/jinshan/").0 == 200
+    });
+}

@@ -61,7 +61,7 @@ pub fn run(opts: &ServeOptions, open: bool) -> anyhow::Result<i32> {
                 );
             }
         }
-        Event::Failed(diags, elapsed) => {
+        Event::Failed(diags, elapsed, first) => {
             // Errors first: they are what keeps the preview from updating.
             let mut ordered: Vec<&Diagnostic> = diags.iter().collect();
             ordered.sort_by_key(|d| d.severity != Severity::Error);
@@ -79,9 +79,15 @@ pub fn run(opts: &ServeOptions, open: bool) -> anyhow::Result<i32> {
                 .filter(|d| d.severity == Severity::Error)
                 .count();
             eprintln!(
-                "rebuild failed: nothing was written (0 pages), {}, {:.2}s; still serving the last good build (the errors show in the browser too)",
+                "{} failed: nothing was written (0 pages), {}, {:.2}s; {}",
+                if first { "build" } else { "rebuild" },
                 counts(errors, diags.len() - errors),
-                elapsed.as_secs_f64()
+                elapsed.as_secs_f64(),
+                if first {
+                    "the preview shows these errors until they are fixed"
+                } else {
+                    "still serving the last good build (the errors show in the browser too)"
+                }
             );
             *last_warnings.borrow_mut() = None;
         }

@@ -58,7 +58,8 @@ pub enum Event<'a> {
     },
     /// `first` is the build made before serving starts.
     Built(&'a BuildSummary, bool),
-    Failed(&'a [Diagnostic], Duration),
+    /// `first`: there is no good build to fall back on yet.
+    Failed(&'a [Diagnostic], Duration, bool),
     Stopped,
 }
 
@@ -271,7 +272,7 @@ fn rebuild(
                 other => vec![diagnostic_of(other)],
             };
             publish(shared, false, &diags, Vec::new());
-            on(Event::Failed(&diags, start.elapsed()));
+            on(Event::Failed(&diags, start.elapsed(), first));
         }
     }
 }
@@ -437,7 +438,7 @@ fn not_found(shared: &Shared) -> Reply {
         Ok(bytes) => page(404, bytes, &path),
         Err(_) => page(
             404,
-            b"<!DOCTYPE html><meta charset=\"utf-8\"><title>404</title><body><p>Not found.</p></body>".to_vec(),
+            "<!DOCTYPE html><meta charset=\"utf-8\"><title>casebook</title><body><p>还没有成功构建过：请按提示改正错误。 The site has not been built yet: fix the errors shown.</p></body>".as_bytes().to_vec(),
             Path::new("404.html"),
         ),
     }
