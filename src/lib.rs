@@ -1,1 +1,3 @@
 //! casebook: a static site generator for case compendiums.
+
+pub mod search;
