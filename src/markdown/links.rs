@@ -136,7 +136,10 @@ mod tests {
         let mut out = String::new();
         html::push_html(&mut out, events.into_iter());
         // pulldown-cmark percent-encodes the fragment; browsers decode it to match the id.
-        assert!(out.contains("href=\"../../cases/a/#%E5%81%9A%E6%B3%95\""), "{out}");
+        assert!(
+            out.contains("href=\"../../cases/a/#%E5%81%9A%E6%B3%95\""),
+            "{out}"
+        );
         assert!(out.contains("href=\"https://example.org\""));
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].line, 3);

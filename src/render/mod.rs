@@ -5,6 +5,7 @@
 pub mod assets;
 pub mod context;
 pub mod pages;
+pub mod search;
 pub mod taxonomy;
 
 use crate::error::{Error, Result};
@@ -98,5 +99,6 @@ pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
     assets::render(&r, out)?;
     pages::render(&r, out)?;
     taxonomy::render(&r, out)?;
+    search::render(&r, out)?;
     Ok(())
 }
