@@ -103,29 +103,48 @@ fn drafts_appear_nowhere_unless_asked() {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
             let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-            assert!(!text.contains("未完成的草稿案例"), "draft leaked into {}", entry.path().display());
+            assert!(
+                !text.contains("未完成的草稿案例"),
+                "draft leaked into {}",
+                entry.path().display()
+            );
         }
     }
     assert!(!site.exists("domains/社区治理/index.html"));
     site.run(&["build", "--drafts"]).assert_ok();
-    assert!(site.read("cases/unfinished-draft/index.html").contains("未完成的草稿案例"));
+    assert!(site
+        .read("cases/unfinished-draft/index.html")
+        .contains("未完成的草稿案例"));
 }
 
 #[test]
 fn works_under_a_sub_path() {
     let site = Site::from_fixture("basic");
     site.build().assert_ok();
-    for page in ["index.html", "cases/jinshan-jincheng/index.html", "regions/四川省/乐山市/index.html"] {
+    for page in [
+        "index.html",
+        "cases/jinshan-jincheng/index.html",
+        "regions/四川省/乐山市/index.html",
+    ] {
         let html = site.read(page);
         for href in hrefs(&html) {
             let internal_absolute = href.starts_with('/') && !href.starts_with("//");
-            assert!(!internal_absolute, "{page} has a root-absolute link {href}, which breaks under /anli/");
+            assert!(
+                !internal_absolute,
+                "{page} has a root-absolute link {href}, which breaks under /anli/"
+            );
         }
-        assert!(html.contains("<link rel=\"canonical\" href=\"https://example.org/anli/"), "{page}");
+        assert!(
+            html.contains("<link rel=\"canonical\" href=\"https://example.org/anli/"),
+            "{page}"
+        );
     }
     // --base-url overrides the config, for preview hosts.
-    site.run(&["build", "--base-url", "https://preview.example.net/x"]).assert_ok();
-    assert!(site.read("index.html").contains("href=\"https://preview.example.net/x/\""));
+    site.run(&["build", "--base-url", "https://preview.example.net/x"])
+        .assert_ok();
+    assert!(site
+        .read("index.html")
+        .contains("href=\"https://preview.example.net/x/\""));
 }
 
 #[test]
@@ -135,12 +154,17 @@ fn raw_html_is_sanitised_by_default_and_allowed_when_trusted() {
     let html = site.read("cases/tuwei/index.html");
     assert!(!html.contains("alert(\"xss\")"), "script survived");
     assert!(!html.contains("onerror"), "event handler survived");
-    assert!(!html.contains("javascript:alert"), "javascript: link survived");
+    assert!(
+        !html.contains("javascript:alert"),
+        "javascript: link survived"
+    );
     assert!(html.contains("社工站组织农户参加新春土货大集市"));
     let config = std::fs::read_to_string(site.root().join("casebook.yaml")).unwrap();
     site.write("casebook.yaml", &format!("{config}trusted_html: true\n"));
     site.build().assert_ok();
-    assert!(site.read("cases/tuwei/index.html").contains("<script>alert(\"xss\")</script>"));
+    assert!(site
+        .read("cases/tuwei/index.html")
+        .contains("<script>alert(\"xss\")</script>"));
 }
 
 #[test]
@@ -159,7 +183,10 @@ fn site_templates_override_the_theme() {
     let site = Site::from_fixture("basic");
     site.write("templates/page.html", "<p>OVERRIDDEN {{ page_title }}</p>");
     site.build().assert_ok();
-    assert_eq!(site.read("about/index.html"), "<p>OVERRIDDEN 关于本汇编</p>");
+    assert_eq!(
+        site.read("about/index.html"),
+        "<p>OVERRIDDEN 关于本汇编</p>"
+    );
 }
 
 #[test]
@@ -176,14 +203,26 @@ fn empty_site_builds_with_an_empty_state() {
 const EXPECTED_ERRORS: &[(&str, usize, &str)] = &[
     ("content/cases/bad-count.md", 5, "\"很多\""),
     ("content/cases/bad-count.md", 7, "\"一大笔钱\""),
-    ("content/cases/bad-date.md", 3, "\"2023-02-30\" is not a real date"),
+    (
+        "content/cases/bad-date.md",
+        3,
+        "\"2023-02-30\" is not a real date",
+    ),
     ("content/cases/broken-link.md", 7, "/cases/no-such-case/"),
     ("content/cases/dup-b.md", 2, "same-slug"),
     ("content/cases/missing.md", 1, "`title` is missing"),
     ("content/cases/missing.md", 1, "`date` is missing"),
     ("content/cases/unclosed.md", 1, "never closed"),
-    ("content/cases/wrong-type.md", 4, "field `domains`: should be a list"),
-    ("content/cases/wrong-type.md", 5, "field `beneficiaries`: should be a list"),
+    (
+        "content/cases/wrong-type.md",
+        4,
+        "field `domains`: should be a list",
+    ),
+    (
+        "content/cases/wrong-type.md",
+        5,
+        "field `beneficiaries`: should be a list",
+    ),
     ("content/cases/yaml-syntax.md", 5, "YAML is not valid"),
 ];
 
@@ -197,12 +236,24 @@ fn every_content_error_is_reported_together_with_file_and_line() {
         let found = err
             .lines()
             .any(|l| l.starts_with(&format!("error: {file}:{line}")) && l.contains(words));
-        assert!(found, "no error at {file}:{line} mentioning {words}; got:\n{err}");
+        assert!(
+            found,
+            "no error at {file}:{line} mentioning {words}; got:\n{err}"
+        );
     }
     // Each error comes with a hint saying what would be right.
-    let errors = err.lines().filter(|l| l.starts_with("error: content/")).count();
-    let hints = err.lines().filter(|l| l.trim_start().starts_with("hint:")).count();
-    assert!(hints >= errors, "{errors} errors but only {hints} hints:\n{err}");
+    let errors = err
+        .lines()
+        .filter(|l| l.starts_with("error: content/"))
+        .count();
+    let hints = err
+        .lines()
+        .filter(|l| l.trim_start().starts_with("hint:"))
+        .count();
+    assert!(
+        hints >= errors,
+        "{errors} errors but only {hints} hints:\n{err}"
+    );
     assert!(err.contains("nothing was written"));
     assert!(!site.exists("index.html"));
 }
@@ -212,11 +263,22 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let site = Site::from_fixture("basic");
     site.build().assert_ok();
     let before = snapshot(&site.public());
-    site.write("content/cases/sichuan/jinshan.md", "---\ntitle: 坏了\ndate: 2024-13-45\n---\n");
+    site.write(
+        "content/cases/sichuan/jinshan.md",
+        "---\ntitle: 坏了\ndate: 2024-13-45\n---\n",
+    );
     let run = site.build();
     assert_eq!(run.code(), Some(1));
-    assert!(run.stderr().contains("content/cases/sichuan/jinshan.md:3"), "{}", run.stderr());
-    assert_eq!(before, snapshot(&site.public()), "public/ changed after a failed build");
+    assert!(
+        run.stderr().contains("content/cases/sichuan/jinshan.md:3"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(
+        before,
+        snapshot(&site.public()),
+        "public/ changed after a failed build"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(site.root())
         .unwrap()
         .filter_map(|e| e.ok())
@@ -230,7 +292,12 @@ fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
         .collect();
     files.sort();
     files
@@ -246,7 +313,12 @@ fn invalid_utf8_is_named_with_its_line() {
     std::fs::write(site.root().join("content/cases/gbk.md"), bytes).unwrap();
     let run = site.build();
     assert_eq!(run.code(), Some(1));
-    assert!(run.stderr().contains("error: content/cases/gbk.md:2: is not valid UTF-8"), "{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains("error: content/cases/gbk.md:2: is not valid UTF-8"),
+        "{}",
+        run.stderr()
+    );
     assert!(run.stderr().contains("UTF-8"));
 }
 
@@ -256,9 +328,16 @@ fn config_without_title_is_an_error() {
     site.write("casebook.yaml", "description: 没有标题\n");
     let run = site.build();
     assert_eq!(run.code(), Some(1));
-    assert!(run.stderr().contains("error: casebook.yaml"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("error: casebook.yaml"),
+        "{}",
+        run.stderr()
+    );
     assert!(run.stderr().contains("no title"));
-    assert!(run.stderr().contains("title: "), "hint shows how to write it");
+    assert!(
+        run.stderr().contains("title: "),
+        "hint shows how to write it"
+    );
 }
 
 #[test]

@@ -71,13 +71,14 @@ pub fn run(a: &Args) -> anyhow::Result<i32> {
     }
     emit(&out)?;
     let shown = res.hits.len();
+    let matched = match res.total {
+        1 => "1 case matches".to_string(),
+        n => format!("{n} cases match"),
+    };
     if shown < res.total {
-        eprintln!(
-            "{} cases match; showing the first {shown} (--limit)",
-            res.total
-        );
+        eprintln!("{matched}; showing the first {shown} (--limit)");
     } else {
-        eprintln!("{} cases match", res.total);
+        eprintln!("{matched}");
     }
     Ok(0)
 }

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub fn fixture_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// A fixture copied into a temporary folder, so tests may change and build it freely.
@@ -23,7 +25,9 @@ impl Site {
 
     /// An empty temporary folder (for `init`, or a site written by the test).
     pub fn empty() -> Site {
-        Site { dir: tempfile::tempdir().expect("temp dir") }
+        Site {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -39,7 +43,11 @@ impl Site {
     pub fn run(&self, args: &[&str]) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_casebook"));
         cmd.args(args);
-        if args.first().is_some_and(|a| ["build", "check", "search", "pdf"].contains(a)) && !args.contains(&"--root") {
+        if args
+            .first()
+            .is_some_and(|a| ["build", "check", "search", "pdf"].contains(a))
+            && !args.contains(&"--root")
+        {
             cmd.arg("--root").arg(self.root());
         }
         Run(cmd.output().expect("run casebook"))
@@ -83,7 +91,12 @@ impl Run {
     }
     /// Panics with the output if the command failed.
     pub fn assert_ok(&self) -> &Self {
-        assert!(self.ok(), "casebook failed:\nstdout:\n{}\nstderr:\n{}", self.stdout(), self.stderr());
+        assert!(
+            self.ok(),
+            "casebook failed:\nstdout:\n{}\nstderr:\n{}",
+            self.stdout(),
+            self.stderr()
+        );
         self
     }
 }
