@@ -41,7 +41,7 @@ pub fn run(a: &Args) -> anyhow::Result<i32> {
             Sort::Relevance
         },
         display: a.limit,
-        facet_values: 10,
+        facet_values: 8,
     };
     let mut res =
         search_with(&dir, &req).with_context(|| format!("searching {}", dir.display()))?;
@@ -52,6 +52,9 @@ pub fn run(a: &Args) -> anyhow::Result<i32> {
             "total": res.total,
             "hits": res.hits,
             "facets": res.facets,
+            // What the search page downloads for the same query and first page of results.
+            "files": res.files.iter().map(|(n, b)| serde_json::json!({"name": n, "bytes": b})).collect::<Vec<_>>(),
+            "bytes": res.files.iter().map(|f| f.1).sum::<usize>(),
         });
         return emit(&format!("{}\n", serde_json::to_string_pretty(&v)?));
     }
