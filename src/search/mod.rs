@@ -15,22 +15,26 @@
 //!
 //! # Files (all under `search/idx/`, each a script `window.__casebookSearch.add(name, payload)`)
 //! - `meta.js`: document count, shard counts, ranking constants, facet keys.
-//! - `d/<hex>.js`: doc-level postings of unigrams (single tokens) and bigrams (adjacent token
-//!   pairs), sharded by FNV-1a of the key. A query of one or two tokens needs one of these.
-//! - `p/<hex>.js`, `q/<hex>.js`: positions of bigrams, needed only to verify phrases of three
-//!   or more tokens. Small position lists are stored inline in the `d/` entry; large ones get
-//!   their own `q/` file; the rest are sharded in `p/`. The query picks the cheapest set of
-//!   bigrams that covers the phrase.
+//! - `d/<hex>.js`: entries of unigrams (single tokens) and bigrams (adjacent token pairs),
+//!   sharded by FNV-1a of the key: doc-level postings (large ones in their own `r/<hex>.js`),
+//!   where the positions are, and for common bigrams a tree of right-extensions (trigrams,
+//!   4-grams) with their sizes. A query of one or two tokens needs one entry.
+//! - `p/<hex>.js`, `q/<hex>.js`: positions of bigrams and extensions, needed only to verify
+//!   phrases of three or more tokens. Small lists are inline in the `d/` entry, large ones in
+//!   their own `q/` file, the rest sharded in `p/`. A phrase query picks the cheapest set of
+//!   grams (bigrams or extensions) that covers it and checks their relative positions.
 //! - `f/<key>.js`: a compact per-case facet column; `fn/<key>-<n>.js`: facet value names in
 //!   chunks, fetched only for the values shown.
-//! - `doc/<id>.js`: display data of one case (url, title, date, region, summary, body text
-//!   for the snippet), fetched only for results shown.
+//! - `doc/<id>.js`: display data of one case (url, title, date, region, summary, the start
+//!   of the body), fetched only for results shown; `doc/<id>-b.js`: the rest of the body,
+//!   fetched only when the snippet's match is not in the start.
 //!
 //! Case ids are assigned newest first, so "newest first" is "lowest id first".
 
 pub mod codec;
 pub mod facets;
 pub mod index;
+pub mod invert;
 pub mod query;
 pub mod reader;
 pub mod snippet;

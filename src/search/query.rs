@@ -5,9 +5,11 @@
 use super::facets::{decode_column, display_name};
 use super::index::PosLoc;
 pub use super::reader::SearchError;
-use super::reader::{decode_positions, decode_postings, FacetMeta, Meta, Postings, Store};
+use super::reader::{
+    decode_full, decode_positions, decode_postings, FacetMeta, Meta, Postings, Store,
+};
 use super::snippet::{self, Snippet};
-use super::tokenize::{bigram_key, parse_query, unigram_key, Term};
+use super::tokenize::{bigram_key, gram_key, parse_query, unigram_key, Term};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -198,7 +200,7 @@ pub fn search_with(site_dir: &Path, req: &Request) -> Result<Results, SearchErro
         };
         if i < req.display {
             let name = format!("doc/{id}");
-            let v = store.load(&name)?;
+            let v = store.load(&name)?.clone();
             let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
             h.url = s("u");
             h.title = s("t");
@@ -211,11 +213,12 @@ pub fn search_with(site_dir: &Path, req: &Request) -> Result<Results, SearchErro
                         .collect()
                 })
                 .unwrap_or_default();
-            h.snippet = snippet::make(
-                v["b"].as_str().unwrap_or_default(),
-                v["s"].as_str().unwrap_or_default(),
-                &terms,
-            );
+            let mut body = s("b");
+            if v["m"] == true && !snippet::head_suffices(&body, &terms) {
+                let rest = format!("doc/{id}-b");
+                body.push_str(store.load(&rest)?.as_str().unwrap_or_default());
+            }
+            h.snippet = snippet::make(&body, &s("s"), &terms);
         }
         out.push(h);
     }
@@ -227,85 +230,133 @@ pub fn search_with(site_dir: &Path, req: &Request) -> Result<Results, SearchErro
     })
 }
 
-/// Positions per case and field of one bigram.
+/// Positions per case and field of one gram.
 type PosMap = HashMap<u32, [Vec<u32>; 4]>;
 
+/// A gram that can cover part of a phrase: tokens `start..start + len`.
+#[derive(Debug, Clone)]
+pub struct Interval {
+    pub start: usize,
+    pub len: usize,
+    pub cost: usize,
+    key: String,
+    loc: PosLoc,
+    inline: Vec<u8>,
+    /// Index of the bigram entry when this is a bigram (positions need its postings).
+    bigram: Option<usize>,
+}
+
+fn loc_cost(meta: &Meta, loc: PosLoc, len: usize) -> usize {
+    match loc {
+        PosLoc::Inline | PosLoc::None => 0,
+        PosLoc::Own => len,
+        PosLoc::Shard => meta.pos_shard_cost,
+    }
+}
+
 /// Cases matching one term, with per-field frequencies. `within`, when given, limits the
-/// cases that need phrase verification (earlier terms already excluded the others).
+/// cases considered (earlier terms already excluded the others).
 fn match_term(
     store: &mut Store,
     meta: &Meta,
     term: &Term,
     within: Option<&HashMap<u32, f64>>,
 ) -> Result<Postings, SearchError> {
+    let corrupt = |k: &str| SearchError::Corrupt(k.to_string());
     if term.len() <= 2 {
         let key = if term.len() == 1 {
             unigram_key(&term[0])
         } else {
             bigram_key(&term[0], &term[1])
         };
-        return match store.gram(meta, &key)? {
-            Some(g) => decode_postings(&g, meta.n).map_err(|_| SearchError::Corrupt(key)),
-            None => Ok(Vec::new()),
+        let Some(g) = store.gram(meta, &key)? else {
+            return Ok(Vec::new());
         };
+        let bytes = store.postings(&key, &g)?;
+        return decode_postings(&bytes, g.df, meta.n).map_err(|_| corrupt(&key));
     }
-    // Phrase of n >= 3 tokens: the doc lists of all n-1 bigrams give candidates ...
+    // Phrase of n >= 3 tokens: the entries of its n-1 bigrams say which grams (bigrams and
+    // their right-extensions) exist and what their positions cost ...
+    let n = term.len();
     let keys: Vec<String> = term.windows(2).map(|w| bigram_key(&w[0], &w[1])).collect();
-    let mut grams = Vec::with_capacity(keys.len());
+    let mut entries = Vec::with_capacity(keys.len());
     for k in &keys {
         match store.gram(meta, k)? {
-            Some(g) => grams.push(g),
+            Some(g) => entries.push(g),
             None => return Ok(Vec::new()),
         }
     }
-    let mut posts = Vec::with_capacity(grams.len());
-    for (k, g) in keys.iter().zip(&grams) {
-        posts.push(decode_postings(g, meta.n).map_err(|_| SearchError::Corrupt(k.clone()))?);
+    let mut iv: Vec<Interval> = Vec::new();
+    for (i, g) in entries.iter().enumerate() {
+        let post_cost = if g.post.is_none() { g.post_len } else { 0 };
+        iv.push(Interval {
+            start: i,
+            len: 2,
+            cost: loc_cost(meta, g.loc, g.pos_len) + post_cost,
+            key: keys[i].clone(),
+            loc: g.loc,
+            inline: g.inline_pos.clone(),
+            bigram: Some(i),
+        });
+        let mut nodes = &g.ext;
+        let mut len = 2;
+        while i + len < n {
+            let Some(c) = nodes.iter().find(|c| c.token == term[i + len]) else {
+                break;
+            };
+            len += 1;
+            let toks: Vec<&str> = term[i..i + len].iter().map(String::as_str).collect();
+            iv.push(Interval {
+                start: i,
+                len,
+                cost: loc_cost(meta, c.loc, c.len),
+                key: gram_key(&toks),
+                loc: c.loc,
+                inline: c.inline.clone(),
+                bigram: None,
+            });
+            nodes = &c.children;
+        }
     }
-    let mut cand: Vec<u32> = posts[0]
-        .iter()
-        .map(|p| p.0)
+    // ... the cheapest set of them that covers the phrase is fetched, and their relative
+    // positions decide.
+    let mut lists: Vec<(usize, PosMap)> = Vec::new();
+    for &c in &cheapest_cover(n, &iv) {
+        let v = &iv[c];
+        let bytes = store.positions(meta, &v.key, v.loc, &v.inline)?;
+        let (post, pos) = match v.bigram {
+            Some(b) => {
+                let pb = store.postings(&keys[b], &entries[b])?;
+                let post =
+                    decode_postings(&pb, entries[b].df, meta.n).map_err(|_| corrupt(&keys[b]))?;
+                let pos = decode_positions(&post, &bytes).map_err(|_| corrupt(&v.key))?;
+                (post, pos)
+            }
+            None => decode_full(&bytes, meta.n).map_err(|_| corrupt(&v.key))?,
+        };
+        lists.push((v.start, post.iter().map(|p| p.0).zip(pos).collect()));
+    }
+    let Some((first, rest)) = lists.split_first() else {
+        return Ok(Vec::new());
+    };
+    let mut docs: Vec<u32> = first
+        .1
+        .keys()
+        .copied()
         .filter(|d| within.is_none_or(|w| w.contains_key(d)))
         .collect();
-    for p in &posts[1..] {
-        let set: std::collections::HashSet<u32> = p.iter().map(|x| x.0).collect();
-        cand.retain(|d| set.contains(d));
-    }
-    if cand.is_empty() {
-        return Ok(Vec::new());
-    }
-    // ... and the positions of the cheapest covering set of bigrams verify them.
-    let cost: Vec<usize> = grams
-        .iter()
-        .map(|g| match g.loc {
-            PosLoc::Inline | PosLoc::None => 0,
-            PosLoc::Own => g.pos_len,
-            PosLoc::Shard => meta.pos_shard_cost,
-        })
-        .collect();
-    let cover = cheapest_cover(&cost);
-    let mut lists: Vec<(usize, PosMap)> = Vec::new();
-    for &i in &cover {
-        let bytes = store.positions(meta, &keys[i], &grams[i])?;
-        let pos = decode_positions(&posts[i], &bytes)
-            .map_err(|_| SearchError::Corrupt(keys[i].clone()))?;
-        let map: HashMap<u32, [Vec<u32>; 4]> = posts[i].iter().map(|p| p.0).zip(pos).collect();
-        lists.push((i, map));
-    }
+    docs.sort_unstable();
     let mut out = Vec::new();
-    for d in cand {
+    for d in docs {
         let mut tf = [0u32; 4];
+        let Some(p0) = first.1.get(&d) else { continue };
         for (f, slot) in tf.iter_mut().enumerate() {
-            let first = match lists[0].1.get(&d) {
-                Some(p) => &p[f],
-                None => continue,
-            };
-            *slot = first
+            *slot = p0[f]
                 .iter()
-                .filter(|&&start| {
-                    lists[1..].iter().all(|(off, m)| {
+                .filter(|&&s| {
+                    rest.iter().all(|(off, m)| {
                         m.get(&d)
-                            .is_some_and(|p| p[f].binary_search(&(start + *off as u32)).is_ok())
+                            .is_some_and(|p| p[f].binary_search(&(s + *off as u32)).is_ok())
                     })
                 })
                 .count() as u32;
@@ -317,33 +368,32 @@ fn match_term(
     Ok(out)
 }
 
-/// Chooses bigram offsets covering every token of a phrase of `cost.len() + 1` tokens (the
-/// bigram at offset i covers tokens i and i+1) with the least total cost. Always includes
-/// the first and the last bigram. Ties prefer the nearer predecessor.
-pub fn cheapest_cover(cost: &[usize]) -> Vec<usize> {
-    let n = cost.len();
-    let mut best = vec![0usize; n];
-    let mut prev = vec![usize::MAX; n];
-    for i in 0..n {
-        if i == 0 {
-            best[0] = cost[0];
-            continue;
+/// Chooses intervals covering tokens `0..n` with the least total cost (intervals may
+/// overlap). Dynamic programming over the covered prefix; on equal cost the interval found
+/// first (lower start, then shorter) wins.
+pub fn cheapest_cover(n: usize, iv: &[Interval]) -> Vec<usize> {
+    let mut best: Vec<Option<usize>> = vec![None; n + 1];
+    let mut prev: Vec<(usize, usize)> = vec![(0, 0); n + 1];
+    best[0] = Some(0);
+    for j in 0..n {
+        let Some(bj) = best[j] else { continue };
+        for (k, v) in iv.iter().enumerate() {
+            let end = v.start + v.len;
+            if v.start <= j && end > j {
+                let c = bj + v.cost;
+                if best[end].is_none_or(|b| c < b) {
+                    best[end] = Some(c);
+                    prev[end] = (j, k);
+                }
+            }
         }
-        let mut p = i - 1;
-        if i >= 2 && best[i - 2] < best[i - 1] {
-            p = i - 2;
-        }
-        best[i] = best[p] + cost[i];
-        prev[i] = p;
     }
     let mut out = Vec::new();
-    let mut i = n - 1;
-    loop {
-        out.push(i);
-        if prev[i] == usize::MAX {
-            break;
-        }
-        i = prev[i];
+    let mut at = n;
+    while at > 0 && best[at].is_some() {
+        let (j, k) = prev[at];
+        out.push(k);
+        at = j;
     }
     out.reverse();
     out
@@ -512,15 +562,38 @@ fn facet_counts(
 mod tests {
     use super::*;
 
+    fn iv(start: usize, len: usize, cost: usize) -> Interval {
+        Interval {
+            start,
+            len,
+            cost,
+            key: String::new(),
+            loc: PosLoc::Inline,
+            inline: Vec::new(),
+            bigram: None,
+        }
+    }
+
     #[test]
-    fn cover_includes_ends_and_skips_expensive_bigrams() {
-        assert_eq!(cheapest_cover(&[5]), vec![0]);
-        assert_eq!(cheapest_cover(&[0, 0, 0]), vec![0, 1, 2]);
-        // 七彩社工服务中心: avoid the costly middle bigrams where a neighbour covers them.
+    fn cover_reaches_both_ends_at_least_cost() {
+        let bigrams = |costs: &[usize]| {
+            costs
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| iv(i, 2, c))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(cheapest_cover(2, &bigrams(&[5])), vec![0]);
+        assert_eq!(cheapest_cover(4, &bigrams(&[0, 0, 0])), vec![0, 2]);
+        // 七彩社工服务中心: skip the costly bigrams a neighbour covers.
         assert_eq!(
-            cheapest_cover(&[0, 0, 100, 0, 100, 0, 9]),
+            cheapest_cover(8, &bigrams(&[0, 0, 100, 0, 100, 0, 9])),
             vec![0, 1, 3, 5, 6]
         );
-        assert_eq!(cheapest_cover(&[1, 50, 1]), vec![0, 2]);
+        // ... or use extensions: 社工服务 (2..6) and 服务中心 (4..8).
+        let mut v = bigrams(&[0, 0, 100, 50, 100, 50, 100]);
+        v.push(iv(2, 4, 10));
+        v.push(iv(4, 4, 10));
+        assert_eq!(cheapest_cover(8, &v), vec![0, 7, 8]);
     }
 }

@@ -3,7 +3,7 @@
 //! its size, which is what a browser would have downloaded for the same query.
 
 use super::codec::{self, Corrupt, Reader};
-use super::index::{own_file_name, shard_name, PosLoc, VERSION};
+use super::index::{own_file_name, own_postings_name, shard_name, PosLoc, VERSION};
 use super::INDEX_DIR;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -29,11 +29,28 @@ pub enum SearchError {
 #[derive(Debug, Clone)]
 pub struct GramEntry {
     pub df: usize,
+    /// Doc-level postings, unless they are in their own `r/` file.
+    pub post: Option<Vec<u8>>,
+    pub post_len: usize,
     pub loc: PosLoc,
-    pub post: Vec<u8>,
     pub pos_len: usize,
     pub inline_pos: Vec<u8>,
+    /// Right-extensions (bigrams only).
+    pub ext: Vec<ExtNode>,
 }
+
+/// A right-extension of a gram: the gram followed by `token`.
+#[derive(Debug, Clone)]
+pub struct ExtNode {
+    pub token: String,
+    pub loc: PosLoc,
+    pub len: usize,
+    pub inline: Vec<u8>,
+    pub children: Vec<ExtNode>,
+}
+
+/// Sorted positions per field of a gram in one case.
+pub type FieldPositions = [Vec<u32>; 4];
 
 /// Per-case postings: (case id, term frequency per field).
 pub type Postings = Vec<(u32, [u32; 4])>;
@@ -168,16 +185,25 @@ impl Store {
         Ok(self.dshards.get(&shard).and_then(|s| s.get(key)).cloned())
     }
 
-    /// The position bytes of `key` (whose entry is `g`).
+    /// The doc-level postings bytes of `key` (whose entry is `g`).
+    pub fn postings(&mut self, key: &str, g: &GramEntry) -> Result<Vec<u8>, SearchError> {
+        match &g.post {
+            Some(p) => Ok(p.clone()),
+            None => self.load_bin(&own_postings_name(key)),
+        }
+    }
+
+    /// The position bytes of `key`, stored at `loc` (`inline` when inline).
     pub fn positions(
         &mut self,
         meta: &Meta,
         key: &str,
-        g: &GramEntry,
+        loc: PosLoc,
+        inline: &[u8],
     ) -> Result<Vec<u8>, SearchError> {
-        match g.loc {
+        match loc {
             PosLoc::None => Ok(Vec::new()),
-            PosLoc::Inline => Ok(g.inline_pos.clone()),
+            PosLoc::Inline => Ok(inline.to_vec()),
             PosLoc::Own => self.load_bin(&own_file_name(key)),
             PosLoc::Shard => {
                 let shard = codec::fnv1a(key) & (meta.pshards - 1);
@@ -207,25 +233,67 @@ fn parse_dshard(b: &[u8]) -> Result<HashMap<String, GramEntry>, Corrupt> {
             .map_err(|_| Corrupt)?
             .to_string();
         let df = r.usize()?;
+        let post_len = r.usize()?;
+        let post_own = r.varint()? == 1;
         let loc = PosLoc::from_code(r.varint()?).ok_or(Corrupt)?;
-        let pl = r.usize()?;
         let pos_len = if loc == PosLoc::None { 0 } else { r.usize()? };
-        let post = r.bytes(pl)?.to_vec();
+        let post = if post_own {
+            None
+        } else {
+            Some(r.bytes(post_len)?.to_vec())
+        };
         let inline_pos = if loc == PosLoc::Inline {
             r.bytes(pos_len)?.to_vec()
         } else {
             Vec::new()
         };
+        let ext = if loc == PosLoc::None {
+            Vec::new()
+        } else {
+            parse_tree(&mut r, 0)?
+        };
         out.insert(
             key,
             GramEntry {
                 df,
-                loc,
                 post,
+                post_len,
+                loc,
                 pos_len,
                 inline_pos,
+                ext,
             },
         );
+    }
+    Ok(out)
+}
+
+fn parse_tree(r: &mut Reader, depth: usize) -> Result<Vec<ExtNode>, Corrupt> {
+    let n = r.usize()?;
+    if depth > 8 || n > 1 << 20 {
+        return Err(Corrupt);
+    }
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        let tl = r.usize()?;
+        let token = std::str::from_utf8(r.bytes(tl)?)
+            .map_err(|_| Corrupt)?
+            .to_string();
+        let loc = PosLoc::from_code(r.varint()?).ok_or(Corrupt)?;
+        let len = r.usize()?;
+        let inline = if loc == PosLoc::Inline {
+            r.bytes(len)?.to_vec()
+        } else {
+            Vec::new()
+        };
+        let children = parse_tree(r, depth + 1)?;
+        out.push(ExtNode {
+            token,
+            loc,
+            len,
+            inline,
+            children,
+        });
     }
     Ok(out)
 }
@@ -245,12 +313,27 @@ fn parse_pshard(b: &[u8]) -> Result<HashMap<String, Vec<u8>>, Corrupt> {
     Ok(out)
 }
 
-/// Decodes doc-level postings (see `index::encode_postings`).
-pub fn decode_postings(g: &GramEntry, ndocs: usize) -> Result<Postings, Corrupt> {
-    let mut r = Reader::new(&g.post);
-    let mut out = Vec::with_capacity(g.df);
+fn read_tf(r: &mut Reader) -> Result<[u32; 4], Corrupt> {
+    let h = r.varint()?;
+    let mask = (h & 15) as u32;
+    let mut tf = [0u32; 4];
+    let mut first = true;
+    for (f, slot) in tf.iter_mut().enumerate() {
+        if mask & (1 << f) != 0 {
+            let v = if first { h >> 4 } else { r.varint()? };
+            *slot = u32::try_from(v + 1).map_err(|_| Corrupt)?;
+            first = false;
+        }
+    }
+    Ok(tf)
+}
+
+/// Decodes doc-level postings of `df` cases (see `index::encode_postings`).
+pub fn decode_postings(bytes: &[u8], df: usize, ndocs: usize) -> Result<Postings, Corrupt> {
+    let mut r = Reader::new(bytes);
+    let mut out = Vec::with_capacity(df);
     let mut doc = 0u32;
-    for i in 0..g.df {
+    for i in 0..df {
         let d = r.u32()?;
         doc = if i == 0 {
             d
@@ -260,42 +343,55 @@ pub fn decode_postings(g: &GramEntry, ndocs: usize) -> Result<Postings, Corrupt>
         if doc as usize >= ndocs {
             return Err(Corrupt);
         }
-        let h = r.varint()?;
-        let mask = (h & 15) as u32;
-        let mut tf = [0u32; 4];
-        let mut first = true;
-        for (f, slot) in tf.iter_mut().enumerate() {
-            if mask & (1 << f) != 0 {
-                let v = if first { h >> 4 } else { r.varint()? };
-                *slot = u32::try_from(v + 1).map_err(|_| Corrupt)?;
-                first = false;
-            }
-        }
-        out.push((doc, tf));
+        out.push((doc, read_tf(&mut r)?));
     }
     Ok(out)
 }
 
+/// Decodes self-contained positions of an extension (see `index::encode_full`).
+pub fn decode_full(bytes: &[u8], ndocs: usize) -> Result<(Postings, Vec<FieldPositions>), Corrupt> {
+    let mut r = Reader::new(bytes);
+    let (mut post, mut pos) = (Vec::new(), Vec::new());
+    let mut doc = 0u32;
+    while !r.done() {
+        let d = r.u32()?;
+        doc = if post.is_empty() {
+            d
+        } else {
+            doc.checked_add(d).ok_or(Corrupt)?
+        };
+        if doc as usize >= ndocs {
+            return Err(Corrupt);
+        }
+        let tf = read_tf(&mut r)?;
+        pos.push(read_positions(&mut r, &tf)?);
+        post.push((doc, tf));
+    }
+    Ok((post, pos))
+}
+
+fn read_positions(r: &mut Reader, tf: &[u32; 4]) -> Result<[Vec<u32>; 4], Corrupt> {
+    let mut fields: [Vec<u32>; 4] = Default::default();
+    for (f, list) in fields.iter_mut().enumerate() {
+        let mut p = 0u32;
+        for j in 0..tf[f] {
+            let v = r.u32()?;
+            p = if j == 0 {
+                v
+            } else {
+                p.checked_add(v).ok_or(Corrupt)?
+            };
+            list.push(p);
+        }
+    }
+    Ok(fields)
+}
+
 /// Decodes the positions that go with `post` (see `index::encode_positions`): per case,
 /// per field, sorted positions.
-pub fn decode_positions(post: &Postings, bytes: &[u8]) -> Result<Vec<[Vec<u32>; 4]>, Corrupt> {
+pub fn decode_positions(post: &Postings, bytes: &[u8]) -> Result<Vec<FieldPositions>, Corrupt> {
     let mut r = Reader::new(bytes);
-    let mut out = Vec::with_capacity(post.len());
-    for (_, tf) in post {
-        let mut fields: [Vec<u32>; 4] = Default::default();
-        for (f, list) in fields.iter_mut().enumerate() {
-            let mut p = 0u32;
-            for j in 0..tf[f] {
-                let v = r.u32()?;
-                p = if j == 0 {
-                    v
-                } else {
-                    p.checked_add(v).ok_or(Corrupt)?
-                };
-                list.push(p);
-            }
-        }
-        out.push(fields);
-    }
-    Ok(out)
+    post.iter()
+        .map(|(_, tf)| read_positions(&mut r, tf))
+        .collect()
 }

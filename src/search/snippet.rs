@@ -72,6 +72,15 @@ pub fn make(body: &str, summary: &str, terms: &[Term]) -> Option<Snippet> {
     Some(cut(text, 0, &[]))
 }
 
+/// Whether the start of a body is enough for its snippet: a match in it whose window
+/// ends inside it. Otherwise the reader fetches the rest of the body first.
+pub fn head_suffices(head: &str, terms: &[Term]) -> bool {
+    let ranges = match_ranges(&tokenize(head), terms);
+    ranges
+        .first()
+        .is_some_and(|&(first, _)| first.saturating_sub(BEFORE) + WINDOW <= head.chars().count())
+}
+
 fn cut(text: &str, from: usize, ranges: &[(usize, usize)]) -> Snippet {
     let chars: Vec<char> = text.chars().collect();
     let to = (from + WINDOW).min(chars.len());

@@ -17,7 +17,11 @@ fn case(url: &str, date: &str, title: &str, summary: &str, body: &str) -> Search
 }
 
 fn write(dir: &Path, docs: &[SearchDoc]) {
-    for f in build_index(docs) {
+    write_files(dir, build_index(docs));
+}
+
+fn write_files(dir: &Path, files: Vec<super::IndexFile>) {
+    for f in files {
         let p = dir.join(&f.path);
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("mkdir: {e}"));
@@ -316,7 +320,17 @@ fn phrases_match_exactly_like_substring_search() {
             )
         })
         .collect();
-    let dir = site(&docs);
+    // Small thresholds: inline, sharded and own files for positions and postings, and
+    // extension grams (trigrams, 4-grams) all occur.
+    let lay = super::index::Layout {
+        inline_max: 8,
+        own_file_min: 600,
+        own_postings_min: 200,
+        ext_min: 300,
+        shard_target: 512,
+    };
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    write_files(dir.path(), super::index::build_with(&docs, &lay));
     let order = super::index::doc_order(&docs);
     let idx = dir.path().join("search/idx");
     let count = |sub: &str| {
@@ -325,8 +339,19 @@ fn phrases_match_exactly_like_substring_search() {
             .unwrap_or(0)
     };
     assert!(
-        count("q") > 0 && count("p") > 0,
-        "all position layouts exercised"
+        count("q") > 0 && count("p") > 0 && count("r") > 0,
+        "all layouts exercised"
+    );
+    let mut store = super::reader::Store::new(dir.path());
+    let meta = store.meta().unwrap_or_else(|e| panic!("{e}"));
+    let g = store
+        .gram(&meta, "社社")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("社社 indexed"));
+    assert!(
+        g.ext.iter().any(|c| !c.children.is_empty()),
+        "4-gram extensions exist"
     );
     let mut checked = 0;
     for n in 1..=7 {

@@ -152,12 +152,18 @@ pub fn unigram_key(tok: &str) -> String {
 /// The index key of two adjacent tokens. CJK pairs are written together (`社工`); when a
 /// word is involved a space joins them (`ngo 社`), so no key can be read two ways.
 pub fn bigram_key(a: &str, b: &str) -> String {
-    let mut k = String::with_capacity(a.len() + b.len() + 1);
-    k.push_str(a);
-    if !(token_is_cjk(a) && token_is_cjk(b)) {
-        k.push(' ');
+    gram_key(&[a, b])
+}
+
+/// The index key of adjacent tokens (any number; see [`bigram_key`]).
+pub fn gram_key(toks: &[&str]) -> String {
+    let mut k = String::new();
+    for (i, t) in toks.iter().enumerate() {
+        if i > 0 && !(token_is_cjk(toks[i - 1]) && token_is_cjk(t)) {
+            k.push(' ');
+        }
+        k.push_str(t);
     }
-    k.push_str(b);
     k
 }
 

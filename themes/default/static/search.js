@@ -90,6 +90,7 @@
   function bitsFor(n) { var b = 0; while (Math.pow(2, b) < n) b++; return b; }
   function shardName(shard, n) { return hex(shard, Math.max(1, Math.ceil(bitsFor(n) / 4))); }
   function ownFileName(key) { return "q/" + hex((fnv1a(key) ^ 0x5bd1e995) >>> 0, 8); }
+  function ownPostingsName(key) { return "r/" + hex((fnv1a(key) ^ 0x2f6b9a3d) >>> 0, 8); }
   var utf8 = new TextDecoder();
 
   /* ---------- tokenizer (tokenize.rs) ---------- */
@@ -131,7 +132,12 @@
     return out;
   }
   function isCjkToken(t) { var a = Array.from(t); return a.length === 1 && isCjk(a[0].codePointAt(0)); }
-  function bigramKey(a, b) { return a + (isCjkToken(a) && isCjkToken(b) ? "" : " ") + b; }
+  function gramKey(toks) {
+    var k = "";
+    toks.forEach(function (t, i) { if (i > 0 && !(isCjkToken(toks[i - 1]) && isCjkToken(t))) k += " "; k += t; });
+    return k;
+  }
+  function bigramKey(a, b) { return gramKey([a, b]); }
   function parseQuery(q) {
     var terms = [], cur = [], last = null;
     function push(t) { var k = t.join("\u0000"); if (!terms.some(function (x) { return x.join("\u0000") === k; })) terms.push(t); }
@@ -149,7 +155,7 @@
   var metaP = null;
   function meta() {
     if (!metaP) metaP = load("meta").then(function (m) {
-      if (m.v !== 1) throw new Error("unsupported index version " + m.v);
+      if (m.v !== 2) throw new Error("unsupported index version " + m.v);
       return m;
     });
     return metaP;
@@ -161,22 +167,37 @@
       var r = new Reader(b), n = r.varint(), map = new Map();
       for (var i = 0; i < n; i++) {
         var key = utf8.decode(r.bytes(r.varint()));
-        var e = { df: r.varint(), loc: r.varint() };
-        var pl = r.varint();
+        var e = { df: r.varint(), postLen: r.varint() };
+        var own = r.varint() === 1;
+        e.loc = r.varint();
         e.posLen = e.loc === LOC_NONE ? 0 : r.varint();
-        e.post = r.bytes(pl);
+        e.post = own ? null : r.bytes(e.postLen);
         e.inline = e.loc === LOC_INLINE ? r.bytes(e.posLen) : null;
+        e.ext = e.loc === LOC_NONE ? [] : parseTree(r, 0);
         map.set(key, e);
       }
       return map;
     });
     return dshards[name];
   }
+  function parseTree(r, depth) {
+    var n = r.varint(), out = [];
+    if (depth > 8) throw new Error("corrupt index");
+    for (var i = 0; i < n; i++) {
+      var c = { token: utf8.decode(r.bytes(r.varint())), loc: r.varint() };
+      c.len = r.varint();
+      c.inline = c.loc === LOC_INLINE ? r.bytes(c.len) : null;
+      c.children = parseTree(r, depth + 1);
+      out.push(c);
+    }
+    return out;
+  }
+  function postings(key, g) { return g.post ? Promise.resolve(g.post) : loadBin(ownPostingsName(key)); }
   function gram(m, key) { return dshard(m, key).then(function (map) { return map.get(key) || null; }); }
   var pshards = {};
-  function positions(m, key, g) {
-    if (g.loc === LOC_INLINE) return Promise.resolve(g.inline);
-    if (g.loc === LOC_OWN) return loadBin(ownFileName(key));
+  function positions(m, key, loc, inline) {
+    if (loc === LOC_INLINE) return Promise.resolve(inline);
+    if (loc === LOC_OWN) return loadBin(ownFileName(key));
     var name = "p/" + shardName((fnv1a(key) & (m.ps - 1)) >>> 0, m.ps);
     if (!pshards[name]) pshards[name] = loadBin(name).then(function (b) {
       var r = new Reader(b), n = r.varint(), map = new Map();
@@ -193,48 +214,71 @@
     });
   }
   /* [[doc, [tf x4]], ...] */
-  function decodePostings(g, n) {
-    var r = new Reader(g.post), out = [], doc = 0;
-    for (var i = 0; i < g.df; i++) {
+  function readTf(r) {
+    var h = r.varint(), mask = h % 16, tf = [0, 0, 0, 0], first = true;
+    for (var f = 0; f < 4; f++) {
+      if (mask & (1 << f)) { tf[f] = (first ? Math.floor(h / 16) : r.varint()) + 1; first = false; }
+    }
+    return tf;
+  }
+  function readPositions(r, tf) {
+    var fields = [[], [], [], []];
+    for (var f = 0; f < 4; f++) {
+      var at = 0;
+      for (var j = 0; j < tf[f]; j++) { var v = r.varint(); at = j === 0 ? v : at + v; fields[f].push(at); }
+    }
+    return fields;
+  }
+  function decodePostings(bytes, df, n) {
+    var r = new Reader(bytes), out = [], doc = 0;
+    for (var i = 0; i < df; i++) {
       var d = r.varint();
       doc = i === 0 ? d : doc + d;
       if (doc >= n) throw new Error("corrupt index");
-      var h = r.varint(), mask = h % 16, tf = [0, 0, 0, 0], first = true;
-      for (var f = 0; f < 4; f++) {
-        if (mask & (1 << f)) { tf[f] = (first ? Math.floor(h / 16) : r.varint()) + 1; first = false; }
-      }
-      out.push([doc, tf]);
+      out.push([doc, readTf(r)]);
     }
     return out;
   }
   function decodePositions(post, bytes) {
-    var r = new Reader(bytes), out = [];
-    post.forEach(function (p) {
-      var fields = [[], [], [], []];
-      for (var f = 0; f < 4; f++) {
-        var at = 0;
-        for (var j = 0; j < p[1][f]; j++) { var v = r.varint(); at = j === 0 ? v : at + v; fields[f].push(at); }
-      }
-      out.push(fields);
-    });
-    return out;
+    var r = new Reader(bytes);
+    return post.map(function (p) { return readPositions(r, p[1]); });
+  }
+  function decodeFull(bytes, n) {
+    var r = new Reader(bytes), post = [], pos = [], doc = 0;
+    while (r.at < r.buf.length) {
+      var d = r.varint();
+      doc = post.length === 0 ? d : doc + d;
+      if (doc >= n) throw new Error("corrupt index");
+      var tf = readTf(r);
+      pos.push(readPositions(r, tf));
+      post.push([doc, tf]);
+    }
+    return [post, pos];
   }
 
   /* ---------- matching and ranking (query.rs) ---------- */
 
   function idf(n, df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
 
-  function cheapestCover(cost) {
-    var n = cost.length, best = [], prev = [];
-    for (var i = 0; i < n; i++) {
-      if (i === 0) { best[0] = cost[0]; prev[0] = -1; continue; }
-      var p = i - 1;
-      if (i >= 2 && best[i - 2] < best[i - 1]) p = i - 2;
-      best[i] = best[p] + cost[i];
-      prev[i] = p;
+  function locCost(m, loc, len) { return loc === LOC_OWN ? len : loc === LOC_SHARD ? m.pc : 0; }
+
+  /* Intervals {start, len, cost}; same DP and tie rule as query.rs cheapest_cover. */
+  function cheapestCover(n, iv) {
+    var best = [], prev = [];
+    for (var x = 0; x <= n; x++) best.push(null);
+    best[0] = 0;
+    for (var j = 0; j < n; j++) {
+      if (best[j] === null) continue;
+      for (var k = 0; k < iv.length; k++) {
+        var v = iv[k], end = v.start + v.len;
+        if (v.start <= j && end > j) {
+          var c = best[j] + v.cost;
+          if (best[end] === null || c < best[end]) { best[end] = c; prev[end] = [j, k]; }
+        }
+      }
     }
     var out = [];
-    for (var k = n - 1; k !== -1; k = prev[k]) out.push(k);
+    for (var at = n; at > 0 && best[at] !== null; at = prev[at][0]) out.push(prev[at][1]);
     return out.reverse();
   }
 
@@ -248,40 +292,57 @@
   function matchTerm(m, term, within) {
     if (term.length <= 2) {
       var key = term.length === 1 ? term[0] : bigramKey(term[0], term[1]);
-      return gram(m, key).then(function (g) { return g ? decodePostings(g, m.n) : []; });
+      return gram(m, key).then(function (g) {
+        if (!g) return [];
+        return postings(key, g).then(function (b) { return decodePostings(b, g.df, m.n); });
+      });
     }
-    var keys = [];
-    for (var i = 0; i + 1 < term.length; i++) keys.push(bigramKey(term[i], term[i + 1]));
-    return Promise.all(keys.map(function (k) { return gram(m, k); })).then(function (grams) {
-      if (grams.some(function (g) { return !g; })) return [];
-      var posts = grams.map(function (g) { return decodePostings(g, m.n); });
-      var cand = posts[0].map(function (p) { return p[0]; }).filter(function (d) { return !within || within.has(d); });
-      posts.slice(1).forEach(function (p) {
-        var set = new Set(p.map(function (x) { return x[0]; }));
-        cand = cand.filter(function (d) { return set.has(d); });
+    var n = term.length, keys = [];
+    for (var i = 0; i + 1 < n; i++) keys.push(bigramKey(term[i], term[i + 1]));
+    return Promise.all(keys.map(function (k) { return gram(m, k); })).then(function (entries) {
+      if (entries.some(function (g) { return !g; })) return [];
+      var iv = [];
+      entries.forEach(function (g, i) {
+        iv.push({ start: i, len: 2, cost: locCost(m, g.loc, g.posLen) + (g.post ? 0 : g.postLen), key: keys[i], loc: g.loc, inline: g.inline, bigram: i });
+        var nodes = g.ext, len = 2;
+        while (i + len < n) {
+          var c = null;
+          for (var k = 0; k < nodes.length; k++) if (nodes[k].token === term[i + len]) { c = nodes[k]; break; }
+          if (!c) break;
+          len++;
+          iv.push({ start: i, len: len, cost: locCost(m, c.loc, c.len), key: gramKey(term.slice(i, i + len)), loc: c.loc, inline: c.inline, bigram: -1 });
+          nodes = c.children;
+        }
       });
-      if (!cand.length) return [];
-      var cost = grams.map(function (g) {
-        return g.loc === LOC_OWN ? g.posLen : g.loc === LOC_SHARD ? m.pc : 0;
-      });
-      var cover = cheapestCover(cost);
-      return Promise.all(cover.map(function (i) { return positions(m, keys[i], grams[i]); })).then(function (bytes) {
-        var lists = cover.map(function (i, j) {
-          var pos = decodePositions(posts[i], bytes[j]), map = new Map();
-          posts[i].forEach(function (p, k) { map.set(p[0], pos[k]); });
-          return [i, map];
+      var cover = cheapestCover(n, iv);
+      return Promise.all(cover.map(function (ci) {
+        var v = iv[ci];
+        return positions(m, v.key, v.loc, v.inline).then(function (bytes) {
+          if (v.bigram < 0) return [v.start, decodeFull(bytes, m.n)];
+          var g = entries[v.bigram];
+          return postings(keys[v.bigram], g).then(function (pb) {
+            var post = decodePostings(pb, g.df, m.n);
+            return [v.start, [post, decodePositions(post, bytes)]];
+          });
         });
+      })).then(function (decoded) {
+        var lists = decoded.map(function (d) {
+          var map = new Map();
+          d[1][0].forEach(function (p, k) { map.set(p[0], d[1][1][k]); });
+          return [d[0], map];
+        });
+        if (!lists.length) return [];
+        var docs = Array.from(lists[0][1].keys()).filter(function (d) { return !within || within.has(d); }).sort(function (a, b) { return a - b; });
         var out = [];
-        cand.forEach(function (d) {
-          var tf = [0, 0, 0, 0];
+        docs.forEach(function (d) {
+          var p0 = lists[0][1].get(d), tf = [0, 0, 0, 0];
           for (var f = 0; f < 4; f++) {
-            var first = lists[0][1].get(d);
-            if (!first) continue;
-            tf[f] = first[f].filter(function (start) {
-              return lists.slice(1).every(function (l) {
-                var p = l[1].get(d);
-                return p && bsearch(p[f], start + l[0]);
-              });
+            tf[f] = p0[f].filter(function (s) {
+              for (var l = 1; l < lists.length; l++) {
+                var p = lists[l][1].get(d);
+                if (!p || !bsearch(p[f], s + lists[l][0])) return false;
+              }
+              return true;
             }).length;
           }
           if (tf.some(function (t) { return t > 0; })) out.push([d, tf]);
@@ -451,6 +512,10 @@
     var text = summary.trim() ? summary : body;
     return text.trim() ? cut(text, 0, []) : [];
   }
+  function headSuffices(head, terms) {
+    var r = matchRanges(tokenize(head), terms);
+    return r.length > 0 && Math.max(0, r[0][0] - BEFORE) + WINDOW <= Array.from(head).length;
+  }
   function cut(text, from, ranges) {
     var chars = Array.from(text), to = Math.min(from + WINDOW, chars.length), parts = [], at = from;
     function push(s, hit) {
@@ -536,15 +601,20 @@
     var res = current, from = shown, page = res.hits.slice(from, from + PAGE);
     shown = from + page.length;
     moreBtn.hidden = shown >= res.hits.length;
-    return Promise.all(page.map(function (h) { return load("doc/" + h[0]); })).then(function (docs) {
+    return Promise.all(page.map(function (h) {
+      return load("doc/" + h[0]).then(function (d) {
+        if (!d.m || headSuffices(d.b, res.terms)) return { d: d, body: d.b };
+        return load("doc/" + h[0] + "-b").then(function (rest) { return { d: d, body: d.b + rest }; });
+      });
+    })).then(function (docs) {
       if (my !== seq) return;
-      docs.forEach(function (d) {
-        var li = el("li", "search-hit"), a = el("a", "search-title", d.t);
+      docs.forEach(function (x) {
+        var d = x.d, li = el("li", "search-hit"), a = el("a", "search-title", d.t);
         a.href = link(d.u);
         li.appendChild(a);
         var meta = [d.r.join(" · "), d.d].filter(Boolean).join(" · ");
         li.appendChild(el("p", "search-meta muted", meta));
-        var parts = snippetParts(d.b, d.s, res.terms);
+        var parts = snippetParts(x.body, d.s, res.terms);
         if (parts.length) {
           var p = el("p", "search-snippet");
           parts.forEach(function (part) { p.appendChild(part[1] ? el("mark", null, part[0]) : document.createTextNode(part[0])); });
