@@ -21,7 +21,7 @@ pub const OWN_FILE_MIN: usize = 2048;
 /// Doc-level postings larger than this get their own `r/` file.
 pub const OWN_POSTINGS_MIN: usize = 1024;
 /// Grams whose positions exceed this many bytes get right-extensions (see `invert`).
-pub const EXT_MIN: usize = 2048;
+pub const EXT_MIN: usize = 8192;
 /// Target size of a `d/` or `p/` shard before base64.
 pub const SHARD_TARGET: usize = 4 * 1024;
 /// Characters of the body in `doc/<id>.js`; the rest is in `doc/<id>-b.js`.
@@ -133,23 +133,6 @@ fn encode_positions(entries: &[Entry]) -> Vec<u8> {
     out
 }
 
-/// Positions of an extension gram, self-contained: per case the doc-level posting
-/// (delta, header, extra tfs) followed by its positions.
-fn encode_full(entries: &[Entry]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut last = 0u32;
-    for (i, e) in entries.iter().enumerate() {
-        put_varint(
-            &mut out,
-            u64::from(if i == 0 { e.doc } else { e.doc - last }),
-        );
-        last = e.doc;
-        put_tf_header(&mut out, &e.tf);
-        put_positions(&mut out, e);
-    }
-    out
-}
-
 fn shard_count(total: usize, target: usize) -> u32 {
     let want = total.div_ceil(target.max(1)).max(1);
     want.next_power_of_two() as u32
@@ -199,20 +182,27 @@ fn place(key: String, bytes: Vec<u8>, own: &mut HashSet<String>, lay: &Layout) -
     Placed { key, bytes, loc }
 }
 
+fn put_placed(out: &mut Vec<u8>, p: &Placed) {
+    put_varint(out, p.loc as u64);
+    put_varint(out, p.bytes.len() as u64);
+    if p.loc == PosLoc::Inline {
+        out.extend_from_slice(&p.bytes);
+    }
+}
+
 /// Writes one extension tree: `varint n`, then per child `varint tokLen`, token, `varint
-/// loc`, `varint len`, inline bytes when loc is inline, and the child's own tree.
+/// df`, its doc-level postings (`varint loc`, `varint len`, inline bytes when inline; stored
+/// under the key `#` + gram key), its positions (same form, under the gram key), and the
+/// child's own tree.
 fn put_tree(out: &mut Vec<u8>, node: &Node, tokens: &[String], placed: &[Placed]) {
     put_varint(out, node.children.len() as u64);
     for c in &node.children {
         let tok = &tokens[c.token as usize];
         put_varint(out, tok.len() as u64);
         out.extend_from_slice(tok.as_bytes());
-        let p = &placed[c.placed];
-        put_varint(out, p.loc as u64);
-        put_varint(out, p.bytes.len() as u64);
-        if p.loc == PosLoc::Inline {
-            out.extend_from_slice(&p.bytes);
-        }
+        put_varint(out, c.df as u64);
+        put_placed(out, &placed[c.post]);
+        put_placed(out, &placed[c.pos]);
         put_tree(out, c, tokens, placed);
     }
 }
@@ -221,7 +211,9 @@ fn put_tree(out: &mut Vec<u8>, node: &Node, tokens: &[String], placed: &[Placed]
 #[derive(Default)]
 struct Node {
     token: u32,
-    placed: usize,
+    df: usize,
+    post: usize,
+    pos: usize,
     children: Vec<Node>,
 }
 
@@ -250,7 +242,7 @@ pub fn build_with(docs: &[SearchDoc], lay: &Layout) -> Vec<IndexFile> {
     let mut files = Vec::new();
     let mut own: HashSet<String> = HashSet::new();
 
-    // Extension grams (3+ tokens): self-contained positions, hung under their bigram.
+    // Extension grams (3+ tokens): postings and positions, hung under their bigram.
     let mut placed: Vec<Placed> = Vec::new();
     let mut by_len: Vec<Vec<(&GramIds, &Vec<Entry>)>> = vec![Vec::new(); MAX_GRAM + 1];
     for (g, e) in &grams {
@@ -263,16 +255,19 @@ pub fn build_with(docs: &[SearchDoc], lay: &Layout) -> Vec<IndexFile> {
     let mut trees: HashMap<GramIds, Vec<Node>> = HashMap::new();
     for len in (3..=MAX_GRAM).rev() {
         for &(g, entries) in &by_len[len] {
-            let idx = placed.len();
+            let key = key_of(g, &tokens);
             placed.push(place(
-                key_of(g, &tokens),
-                encode_full(entries),
+                format!("#{key}"),
+                encode_postings(entries),
                 &mut own,
                 lay,
             ));
+            placed.push(place(key, encode_positions(entries), &mut own, lay));
             let mut node = Node {
                 token: g[len - 1],
-                placed: idx,
+                df: entries.len(),
+                post: placed.len() - 2,
+                pos: placed.len() - 1,
                 children: trees.remove(g).unwrap_or_default(),
             };
             node.children
@@ -314,9 +309,8 @@ pub fn build_with(docs: &[SearchDoc], lay: &Layout) -> Vec<IndexFile> {
         placed.push(place(key.clone(), encode_positions(entries), &mut own, lay));
         let mut tree = Vec::new();
         let mut root = Node {
-            token: 0,
-            placed: idx,
             children: trees.remove(g).unwrap_or_default(),
+            ..Node::default()
         };
         root.children
             .sort_by(|a, b| tokens[a.token as usize].cmp(&tokens[b.token as usize]));

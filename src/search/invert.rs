@@ -9,7 +9,7 @@ use super::SearchDoc;
 use std::collections::HashMap;
 
 /// Longest gram indexed, in tokens.
-pub const MAX_GRAM: usize = 4;
+pub const MAX_GRAM: usize = 6;
 /// A gram is padded with this id beyond its length.
 const NONE: u32 = u32::MAX;
 

@@ -5,9 +5,7 @@
 use super::facets::{decode_column, display_name};
 use super::index::PosLoc;
 pub use super::reader::SearchError;
-use super::reader::{
-    decode_full, decode_positions, decode_postings, FacetMeta, Meta, Postings, Store,
-};
+use super::reader::{decode_positions, decode_postings, FacetMeta, Meta, Placed, Postings, Store};
 use super::snippet::{self, Snippet};
 use super::tokenize::{bigram_key, gram_key, parse_query, unigram_key, Term};
 use std::collections::HashMap;
@@ -213,12 +211,14 @@ pub fn search_with(site_dir: &Path, req: &Request) -> Result<Results, SearchErro
                         .collect()
                 })
                 .unwrap_or_default();
-            let mut body = s("b");
-            if v["m"] == true && !snippet::head_suffices(&body, &terms) {
+            let (mut body, summary) = (s("b"), s("s"));
+            let mut more = v["m"] == true;
+            if more && !snippet::head_suffices(&body, &summary, &terms) {
                 let rest = format!("doc/{id}-b");
                 body.push_str(store.load(&rest)?.as_str().unwrap_or_default());
+                more = false;
             }
-            h.snippet = snippet::make(&body, &s("s"), &terms);
+            h.snippet = snippet::make(&body, more, &summary, &terms);
         }
         out.push(h);
     }
@@ -238,18 +238,20 @@ type PosMap = HashMap<u32, [Vec<u32>; 4]>;
 pub struct Interval {
     pub start: usize,
     pub len: usize,
+    /// Bytes to fetch for its postings and positions.
     pub cost: usize,
     key: String,
-    loc: PosLoc,
-    inline: Vec<u8>,
-    /// Index of the bigram entry when this is a bigram (positions need its postings).
+    df: usize,
+    /// Postings: the bigram entry's (by index), or placed under `#` + key.
     bigram: Option<usize>,
+    post: Placed,
+    pos: Placed,
 }
 
-fn loc_cost(meta: &Meta, loc: PosLoc, len: usize) -> usize {
-    match loc {
+fn loc_cost(meta: &Meta, p: &Placed) -> usize {
+    match p.loc {
         PosLoc::Inline | PosLoc::None => 0,
-        PosLoc::Own => len,
+        PosLoc::Own => p.len,
         PosLoc::Shard => meta.pos_shard_cost,
     }
 }
@@ -263,6 +265,11 @@ fn match_term(
     within: Option<&HashMap<u32, f64>>,
 ) -> Result<Postings, SearchError> {
     let corrupt = |k: &str| SearchError::Corrupt(k.to_string());
+    let keep = |p: Postings| -> Postings {
+        p.into_iter()
+            .filter(|(d, _)| within.is_none_or(|w| w.contains_key(d)))
+            .collect()
+    };
     if term.len() <= 2 {
         let key = if term.len() == 1 {
             unigram_key(&term[0])
@@ -273,10 +280,12 @@ fn match_term(
             return Ok(Vec::new());
         };
         let bytes = store.postings(&key, &g)?;
-        return decode_postings(&bytes, g.df, meta.n).map_err(|_| corrupt(&key));
+        return decode_postings(&bytes, g.df, meta.n)
+            .map(keep)
+            .map_err(|_| corrupt(&key));
     }
     // Phrase of n >= 3 tokens: the entries of its n-1 bigrams say which grams (bigrams and
-    // their right-extensions) exist and what their positions cost ...
+    // their right-extensions) exist and what their postings and positions cost ...
     let n = term.len();
     let keys: Vec<String> = term.windows(2).map(|w| bigram_key(&w[0], &w[1])).collect();
     let mut entries = Vec::with_capacity(keys.len());
@@ -288,15 +297,26 @@ fn match_term(
     }
     let mut iv: Vec<Interval> = Vec::new();
     for (i, g) in entries.iter().enumerate() {
+        let pos = Placed {
+            loc: g.loc,
+            len: g.pos_len,
+            inline: g.inline_pos.clone(),
+        };
         let post_cost = if g.post.is_none() { g.post_len } else { 0 };
+        let post = Placed {
+            loc: PosLoc::None,
+            len: 0,
+            inline: Vec::new(),
+        };
         iv.push(Interval {
             start: i,
             len: 2,
-            cost: loc_cost(meta, g.loc, g.pos_len) + post_cost,
+            cost: post_cost + loc_cost(meta, &pos),
             key: keys[i].clone(),
-            loc: g.loc,
-            inline: g.inline_pos.clone(),
+            df: g.df,
             bigram: Some(i),
+            post,
+            pos,
         });
         let mut nodes = &g.ext;
         let mut len = 2;
@@ -306,34 +326,39 @@ fn match_term(
             };
             len += 1;
             let toks: Vec<&str> = term[i..i + len].iter().map(String::as_str).collect();
+            let cost = loc_cost(meta, &c.post) + loc_cost(meta, &c.pos);
             iv.push(Interval {
                 start: i,
                 len,
-                cost: loc_cost(meta, c.loc, c.len),
+                cost,
                 key: gram_key(&toks),
-                loc: c.loc,
-                inline: c.inline.clone(),
+                df: c.df,
                 bigram: None,
+                post: c.post.clone(),
+                pos: c.pos.clone(),
             });
             nodes = &c.children;
         }
     }
-    // ... the cheapest set of them that covers the phrase is fetched, and their relative
+    // ... a phrase that is an indexed gram itself is answered by its postings ...
+    if let Some(v) = iv.iter().find(|v| v.start == 0 && v.len == n) {
+        let pb = store.positions(meta, &format!("#{}", v.key), v.post.loc, &v.post.inline)?;
+        return decode_postings(&pb, v.df, meta.n)
+            .map(keep)
+            .map_err(|_| corrupt(&v.key));
+    }
+    // ... otherwise the cheapest set of grams that covers it is fetched, and their relative
     // positions decide.
     let mut lists: Vec<(usize, PosMap)> = Vec::new();
     for &c in &cheapest_cover(n, &iv) {
         let v = &iv[c];
-        let bytes = store.positions(meta, &v.key, v.loc, &v.inline)?;
-        let (post, pos) = match v.bigram {
-            Some(b) => {
-                let pb = store.postings(&keys[b], &entries[b])?;
-                let post =
-                    decode_postings(&pb, entries[b].df, meta.n).map_err(|_| corrupt(&keys[b]))?;
-                let pos = decode_positions(&post, &bytes).map_err(|_| corrupt(&v.key))?;
-                (post, pos)
-            }
-            None => decode_full(&bytes, meta.n).map_err(|_| corrupt(&v.key))?,
+        let pb = match v.bigram {
+            Some(b) => store.postings(&keys[b], &entries[b])?,
+            None => store.positions(meta, &format!("#{}", v.key), v.post.loc, &v.post.inline)?,
         };
+        let post = decode_postings(&pb, v.df, meta.n).map_err(|_| corrupt(&v.key))?;
+        let bytes = store.positions(meta, &v.key, v.pos.loc, &v.pos.inline)?;
+        let pos = decode_positions(&post, &bytes).map_err(|_| corrupt(&v.key))?;
         lists.push((v.start, post.iter().map(|p| p.0).zip(pos).collect()));
     }
     let Some((first, rest)) = lists.split_first() else {
@@ -563,14 +588,20 @@ mod tests {
     use super::*;
 
     fn iv(start: usize, len: usize, cost: usize) -> Interval {
+        let p = Placed {
+            loc: PosLoc::Inline,
+            len: 0,
+            inline: Vec::new(),
+        };
         Interval {
             start,
             len,
             cost,
             key: String::new(),
-            loc: PosLoc::Inline,
-            inline: Vec::new(),
+            df: 0,
             bigram: None,
+            post: p.clone(),
+            pos: p,
         }
     }
 

@@ -39,13 +39,23 @@ pub struct GramEntry {
     pub ext: Vec<ExtNode>,
 }
 
+/// Where some bytes of the index are: inline (with them), in a shard, or in their own file.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub loc: PosLoc,
+    pub len: usize,
+    pub inline: Vec<u8>,
+}
+
 /// A right-extension of a gram: the gram followed by `token`.
 #[derive(Debug, Clone)]
 pub struct ExtNode {
     pub token: String,
-    pub loc: PosLoc,
-    pub len: usize,
-    pub inline: Vec<u8>,
+    pub df: usize,
+    /// Doc-level postings, stored under the key `#` + gram key.
+    pub post: Placed,
+    /// Positions, stored under the gram key.
+    pub pos: Placed,
     pub children: Vec<ExtNode>,
 }
 
@@ -268,6 +278,17 @@ fn parse_dshard(b: &[u8]) -> Result<HashMap<String, GramEntry>, Corrupt> {
     Ok(out)
 }
 
+fn parse_placed(r: &mut Reader) -> Result<Placed, Corrupt> {
+    let loc = PosLoc::from_code(r.varint()?).ok_or(Corrupt)?;
+    let len = r.usize()?;
+    let inline = if loc == PosLoc::Inline {
+        r.bytes(len)?.to_vec()
+    } else {
+        Vec::new()
+    };
+    Ok(Placed { loc, len, inline })
+}
+
 fn parse_tree(r: &mut Reader, depth: usize) -> Result<Vec<ExtNode>, Corrupt> {
     let n = r.usize()?;
     if depth > 8 || n > 1 << 20 {
@@ -279,19 +300,15 @@ fn parse_tree(r: &mut Reader, depth: usize) -> Result<Vec<ExtNode>, Corrupt> {
         let token = std::str::from_utf8(r.bytes(tl)?)
             .map_err(|_| Corrupt)?
             .to_string();
-        let loc = PosLoc::from_code(r.varint()?).ok_or(Corrupt)?;
-        let len = r.usize()?;
-        let inline = if loc == PosLoc::Inline {
-            r.bytes(len)?.to_vec()
-        } else {
-            Vec::new()
-        };
+        let df = r.usize()?;
+        let post = parse_placed(r)?;
+        let pos = parse_placed(r)?;
         let children = parse_tree(r, depth + 1)?;
         out.push(ExtNode {
             token,
-            loc,
-            len,
-            inline,
+            df,
+            post,
+            pos,
             children,
         });
     }
@@ -346,28 +363,6 @@ pub fn decode_postings(bytes: &[u8], df: usize, ndocs: usize) -> Result<Postings
         out.push((doc, read_tf(&mut r)?));
     }
     Ok(out)
-}
-
-/// Decodes self-contained positions of an extension (see `index::encode_full`).
-pub fn decode_full(bytes: &[u8], ndocs: usize) -> Result<(Postings, Vec<FieldPositions>), Corrupt> {
-    let mut r = Reader::new(bytes);
-    let (mut post, mut pos) = (Vec::new(), Vec::new());
-    let mut doc = 0u32;
-    while !r.done() {
-        let d = r.u32()?;
-        doc = if post.is_empty() {
-            d
-        } else {
-            doc.checked_add(d).ok_or(Corrupt)?
-        };
-        if doc as usize >= ndocs {
-            return Err(Corrupt);
-        }
-        let tf = read_tf(&mut r)?;
-        pos.push(read_positions(&mut r, &tf)?);
-        post.push((doc, tf));
-    }
-    Ok((post, pos))
 }
 
 fn read_positions(r: &mut Reader, tf: &[u32; 4]) -> Result<[Vec<u32>; 4], Corrupt> {

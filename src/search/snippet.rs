@@ -54,34 +54,34 @@ pub fn match_ranges(toks: &[Token], terms: &[Term]) -> Vec<(usize, usize)> {
 
 /// The snippet of a case: around the first match in the body, else in the summary; else
 /// the start of the summary (or body) without highlights. `None` when both are empty.
-pub fn make(body: &str, summary: &str, terms: &[Term]) -> Option<Snippet> {
-    for text in [body, summary] {
+/// `body_more` says the body given is only its start (an ellipsis then ends its snippet).
+pub fn make(body: &str, body_more: bool, summary: &str, terms: &[Term]) -> Option<Snippet> {
+    for (text, more) in [(body, body_more), (summary, false)] {
         let ranges = match_ranges(&tokenize(text), terms);
         if let Some(&(first, _)) = ranges.first() {
-            return Some(cut(text, first.saturating_sub(BEFORE), &ranges));
+            return Some(cut(text, first.saturating_sub(BEFORE), &ranges, more));
         }
     }
-    let text = if summary.trim().is_empty() {
-        body
+    let (text, more) = if summary.trim().is_empty() {
+        (body, body_more)
     } else {
-        summary
+        (summary, false)
     };
     if text.trim().is_empty() {
         return None;
     }
-    Some(cut(text, 0, &[]))
+    Some(cut(text, 0, &[], more))
 }
 
-/// Whether the start of a body is enough for its snippet: a match in it whose window
-/// ends inside it. Otherwise the reader fetches the rest of the body first.
-pub fn head_suffices(head: &str, terms: &[Term]) -> bool {
-    let ranges = match_ranges(&tokenize(head), terms);
-    ranges
-        .first()
-        .is_some_and(|&(first, _)| first.saturating_sub(BEFORE) + WINDOW <= head.chars().count())
+/// Whether the start of a body and the summary are enough for the snippet: a match in
+/// either. Otherwise the reader fetches the rest of the body first.
+pub fn head_suffices(head: &str, summary: &str, terms: &[Term]) -> bool {
+    [head, summary]
+        .iter()
+        .any(|t| !match_ranges(&tokenize(t), terms).is_empty())
 }
 
-fn cut(text: &str, from: usize, ranges: &[(usize, usize)]) -> Snippet {
+fn cut(text: &str, from: usize, ranges: &[(usize, usize)], more: bool) -> Snippet {
     let chars: Vec<char> = text.chars().collect();
     let to = (from + WINDOW).min(chars.len());
     let mut parts: Vec<(String, bool)> = Vec::new();
@@ -108,7 +108,7 @@ fn cut(text: &str, from: usize, ranges: &[(usize, usize)]) -> Snippet {
         at = e;
     }
     push(chars[at..to].iter().collect(), false);
-    if to < chars.len() {
+    if to < chars.len() || more {
         push("…".into(), false);
     }
     Snippet { parts }
@@ -122,7 +122,8 @@ mod tests {
     #[test]
     fn highlights_the_original_text_around_the_first_match() {
         let body = format!("{}我们的ＮＧＯ社工站开展五社联动。", "前".repeat(50));
-        let s = make(&body, "摘要", &parse_query("ngo社工")).unwrap_or_else(|| panic!("snippet"));
+        let s = make(&body, false, "摘要", &parse_query("ngo社工"))
+            .unwrap_or_else(|| panic!("snippet"));
         assert_eq!(
             s.marked(),
             format!("…{}我们的【ＮＧＯ社工】站开展五社联动。", "前".repeat(27))
@@ -131,17 +132,19 @@ mod tests {
 
     #[test]
     fn falls_back_to_summary_then_to_its_start() {
-        let s =
-            make("正文", "摘要里有社工", &parse_query("社工")).unwrap_or_else(|| panic!("snippet"));
+        let s = make("正文", false, "摘要里有社工", &parse_query("社工"))
+            .unwrap_or_else(|| panic!("snippet"));
         assert_eq!(s.marked(), "摘要里有【社工】");
-        let s = make("正文", "摘要", &parse_query("不存在")).unwrap_or_else(|| panic!("snippet"));
+        let s =
+            make("正文", true, "摘要", &parse_query("不存在")).unwrap_or_else(|| panic!("snippet"));
         assert_eq!(s.marked(), "摘要");
-        assert!(make("", " ", &parse_query("x")).is_none());
+        assert!(make("", false, " ", &parse_query("x")).is_none());
     }
 
     #[test]
     fn markup_stays_text() {
-        let s = make("<b>社工</b>", "", &parse_query("社工")).unwrap_or_else(|| panic!("snippet"));
+        let s = make("<b>社工</b>", false, "", &parse_query("社工"))
+            .unwrap_or_else(|| panic!("snippet"));
         assert_eq!(
             s.parts,
             vec![

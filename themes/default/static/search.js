@@ -180,13 +180,19 @@
     });
     return dshards[name];
   }
+  function parsePlaced(r) {
+    var p = { loc: r.varint() };
+    p.len = r.varint();
+    p.inline = p.loc === LOC_INLINE ? r.bytes(p.len) : null;
+    return p;
+  }
   function parseTree(r, depth) {
     var n = r.varint(), out = [];
     if (depth > 8) throw new Error("corrupt index");
     for (var i = 0; i < n; i++) {
-      var c = { token: utf8.decode(r.bytes(r.varint())), loc: r.varint() };
-      c.len = r.varint();
-      c.inline = c.loc === LOC_INLINE ? r.bytes(c.len) : null;
+      var c = { token: utf8.decode(r.bytes(r.varint())), df: r.varint() };
+      c.post = parsePlaced(r);
+      c.pos = parsePlaced(r);
       c.children = parseTree(r, depth + 1);
       out.push(c);
     }
@@ -243,24 +249,12 @@
     var r = new Reader(bytes);
     return post.map(function (p) { return readPositions(r, p[1]); });
   }
-  function decodeFull(bytes, n) {
-    var r = new Reader(bytes), post = [], pos = [], doc = 0;
-    while (r.at < r.buf.length) {
-      var d = r.varint();
-      doc = post.length === 0 ? d : doc + d;
-      if (doc >= n) throw new Error("corrupt index");
-      var tf = readTf(r);
-      pos.push(readPositions(r, tf));
-      post.push([doc, tf]);
-    }
-    return [post, pos];
-  }
 
   /* ---------- matching and ranking (query.rs) ---------- */
 
   function idf(n, df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
 
-  function locCost(m, loc, len) { return loc === LOC_OWN ? len : loc === LOC_SHARD ? m.pc : 0; }
+  function locCost(m, p) { return p.loc === LOC_OWN ? p.len : p.loc === LOC_SHARD ? m.pc : 0; }
 
   /* Intervals {start, len, cost}; same DP and tie rule as query.rs cheapest_cover. */
   function cheapestCover(n, iv) {
@@ -290,11 +284,12 @@
 
   /* Resolves to postings [[doc, tf]] of the cases where the phrase `term` occurs. */
   function matchTerm(m, term, within) {
+    function keep(post) { return within ? post.filter(function (p) { return within.has(p[0]); }) : post; }
     if (term.length <= 2) {
       var key = term.length === 1 ? term[0] : bigramKey(term[0], term[1]);
       return gram(m, key).then(function (g) {
         if (!g) return [];
-        return postings(key, g).then(function (b) { return decodePostings(b, g.df, m.n); });
+        return postings(key, g).then(function (b) { return keep(decodePostings(b, g.df, m.n)); });
       });
     }
     var n = term.length, keys = [];
@@ -303,34 +298,31 @@
       if (entries.some(function (g) { return !g; })) return [];
       var iv = [];
       entries.forEach(function (g, i) {
-        iv.push({ start: i, len: 2, cost: locCost(m, g.loc, g.posLen) + (g.post ? 0 : g.postLen), key: keys[i], loc: g.loc, inline: g.inline, bigram: i });
+        var pos = { loc: g.loc, len: g.posLen, inline: g.inline };
+        iv.push({ start: i, len: 2, cost: (g.post ? 0 : g.postLen) + locCost(m, pos), key: keys[i], df: g.df, bigram: i, post: null, pos: pos });
         var nodes = g.ext, len = 2;
         while (i + len < n) {
           var c = null;
           for (var k = 0; k < nodes.length; k++) if (nodes[k].token === term[i + len]) { c = nodes[k]; break; }
           if (!c) break;
           len++;
-          iv.push({ start: i, len: len, cost: locCost(m, c.loc, c.len), key: gramKey(term.slice(i, i + len)), loc: c.loc, inline: c.inline, bigram: -1 });
+          iv.push({ start: i, len: len, cost: locCost(m, c.post) + locCost(m, c.pos), key: gramKey(term.slice(i, i + len)), df: c.df, bigram: -1, post: c.post, pos: c.pos });
           nodes = c.children;
         }
       });
-      var cover = cheapestCover(n, iv);
-      return Promise.all(cover.map(function (ci) {
+      function post(v) {
+        return v.bigram >= 0 ? postings(keys[v.bigram], entries[v.bigram]) : positions(m, "#" + v.key, v.post.loc, v.post.inline);
+      }
+      var whole = iv.filter(function (v) { return v.start === 0 && v.len === n; })[0];
+      if (whole) return post(whole).then(function (b) { return keep(decodePostings(b, whole.df, m.n)); });
+      return Promise.all(cheapestCover(n, iv).map(function (ci) {
         var v = iv[ci];
-        return positions(m, v.key, v.loc, v.inline).then(function (bytes) {
-          if (v.bigram < 0) return [v.start, decodeFull(bytes, m.n)];
-          var g = entries[v.bigram];
-          return postings(keys[v.bigram], g).then(function (pb) {
-            var post = decodePostings(pb, g.df, m.n);
-            return [v.start, [post, decodePositions(post, bytes)]];
-          });
+        return Promise.all([post(v), positions(m, v.key, v.pos.loc, v.pos.inline)]).then(function (b) {
+          var p = decodePostings(b[0], v.df, m.n), pos = decodePositions(p, b[1]), map = new Map();
+          p.forEach(function (x, k) { map.set(x[0], pos[k]); });
+          return [v.start, map];
         });
-      })).then(function (decoded) {
-        var lists = decoded.map(function (d) {
-          var map = new Map();
-          d[1][0].forEach(function (p, k) { map.set(p[0], d[1][1][k]); });
-          return [d[0], map];
-        });
+      })).then(function (lists) {
         if (!lists.length) return [];
         var docs = Array.from(lists[0][1].keys()).filter(function (d) { return !within || within.has(d); }).sort(function (a, b) { return a - b; });
         var out = [];
@@ -503,20 +495,19 @@
     });
     return out.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
   }
-  function snippetParts(body, summary, terms) {
-    var texts = [body, summary];
+  function snippetParts(body, bodyMore, summary, terms) {
+    var texts = [[body, bodyMore], [summary, false]];
     for (var t = 0; t < 2; t++) {
-      var ranges = matchRanges(tokenize(texts[t]), terms);
-      if (ranges.length) return cut(texts[t], Math.max(0, ranges[0][0] - BEFORE), ranges);
+      var ranges = matchRanges(tokenize(texts[t][0]), terms);
+      if (ranges.length) return cut(texts[t][0], Math.max(0, ranges[0][0] - BEFORE), ranges, texts[t][1]);
     }
-    var text = summary.trim() ? summary : body;
-    return text.trim() ? cut(text, 0, []) : [];
+    var x = summary.trim() ? [summary, false] : [body, bodyMore];
+    return x[0].trim() ? cut(x[0], 0, [], x[1]) : [];
   }
-  function headSuffices(head, terms) {
-    var r = matchRanges(tokenize(head), terms);
-    return r.length > 0 && Math.max(0, r[0][0] - BEFORE) + WINDOW <= Array.from(head).length;
+  function headSuffices(head, summary, terms) {
+    return [head, summary].some(function (t) { return matchRanges(tokenize(t), terms).length > 0; });
   }
-  function cut(text, from, ranges) {
+  function cut(text, from, ranges, more) {
     var chars = Array.from(text), to = Math.min(from + WINDOW, chars.length), parts = [], at = from;
     function push(s, hit) {
       if (!s) return;
@@ -532,7 +523,7 @@
       at = e;
     });
     push(chars.slice(at, to).join(""), false);
-    if (to < chars.length) push("…", false);
+    if (to < chars.length || more) push("…", false);
     return parts;
   }
 
@@ -603,8 +594,8 @@
     moreBtn.hidden = shown >= res.hits.length;
     return Promise.all(page.map(function (h) {
       return load("doc/" + h[0]).then(function (d) {
-        if (!d.m || headSuffices(d.b, res.terms)) return { d: d, body: d.b };
-        return load("doc/" + h[0] + "-b").then(function (rest) { return { d: d, body: d.b + rest }; });
+        if (!d.m || headSuffices(d.b, d.s, res.terms)) return { d: d, body: d.b, more: !!d.m };
+        return load("doc/" + h[0] + "-b").then(function (rest) { return { d: d, body: d.b + rest, more: false }; });
       });
     })).then(function (docs) {
       if (my !== seq) return;
@@ -614,7 +605,7 @@
         li.appendChild(a);
         var meta = [d.r.join(" · "), d.d].filter(Boolean).join(" · ");
         li.appendChild(el("p", "search-meta muted", meta));
-        var parts = snippetParts(x.body, d.s, res.terms);
+        var parts = snippetParts(x.body, x.more, d.s, res.terms);
         if (parts.length) {
           var p = el("p", "search-snippet");
           parts.forEach(function (part) { p.appendChild(part[1] ? el("mark", null, part[0]) : document.createTextNode(part[0])); });
