@@ -140,9 +140,20 @@ fn journey(b: &Browser, site: &Path, page: &str, from_disk: bool) {
         "snippets highlight the query: {marks}"
     );
 
+    // Less used facets start closed and load when opened.
+    assert!(
+        b.find("#search-facets details[data-key=group]:not([open])")
+            .is_some(),
+        "group facet starts closed"
+    );
+    b.find("#search-facets details[data-key=group] summary")
+        .expect("group facet")
+        .click();
+    b.wait_until("group facet counts", "return document.querySelectorAll('#search-facets details[data-key=group] label').length > 0", 30);
+
     // A facet: the first domain value, with its count.
     let facet = b.execute(
-        "const l = document.querySelector('#search-facets fieldset label'); \
+        "const l = document.querySelector('#search-facets details[open] label'); \
          return [l.querySelector('.facet-label').textContent, +l.querySelector('.count').textContent]",
         json!([]),
     );
@@ -154,7 +165,7 @@ fn journey(b: &Browser, site: &Path, page: &str, from_disk: bool) {
         count > 0 && count <= expected.len(),
         "facet {value}: {count}"
     );
-    b.find("#search-facets fieldset input[type=checkbox]")
+    b.find("#search-facets details[open] input[type=checkbox]")
         .expect("facet checkbox")
         .click();
     wait_for_results(b, count.min(10));

@@ -16,6 +16,7 @@
   var FILE = location.protocol === "file:";
   var PAGE = 10;          // results shown per step
   var FACET_SHOW = 8;     // facet values shown per level before "more"
+  var OPEN_FACETS = ["domain", "region", "year"];  // the others load when opened
   var NAMES_PER_CHUNK = 64;
   var MAX_WORD_CHARS = 32;
   var LOC_NONE = 0, LOC_INLINE = 1, LOC_SHARD = 2, LOC_OWN = 3;
@@ -395,6 +396,12 @@
     });
     return cols[fm.s];
   }
+  /* A facet's column loads when it is open: by default, when the reader opens it, or when
+     a filter uses it. */
+  function facetOpen(key) {
+    if (state.filters.some(function (f) { return f[0] === key; })) return true;
+    return state.open[key] !== undefined ? state.open[key] : OPEN_FACETS.indexOf(key) >= 0;
+  }
   function parentOf(col, v) { return col.parent.length ? col.parent[v] : -1; }
   function valueName(col, id) {
     return load("fn/" + col.fm.s + "-" + Math.floor(id / NAMES_PER_CHUNK)).then(function (a) { return a[id % NAMES_PER_CHUNK]; });
@@ -441,9 +448,9 @@
       var terms = parseQuery(state.q);
       return Promise.all([
         scoreTerms(m, terms),
-        Promise.all(m.facets.map(function (fm) { return facetCol(m, fm); }))
+        Promise.all(m.facets.map(function (fm) { return facetOpen(fm.k) ? facetCol(m, fm) : null; }))
       ]).then(function (res) {
-        var scored = res[0], fcols = res[1];
+        var scored = res[0], all = res[1], fcols = all.filter(Boolean);
         var matching = [];
         if (scored) scored.forEach(function (s, d) { matching.push([d, Math.round(s * 1000)]); });
         else for (var d = 0; d < m.n; d++) matching.push([d, 0]);
@@ -477,7 +484,11 @@
                 })
               };
             });
-          })).then(function (facets) { return { hits: hits, facets: facets, terms: terms }; });
+          })).then(function (facets) {
+            var loaded = facets.slice();
+            facets = all.map(function (col, i) { return col ? loaded.shift() : { key: m.facets[i].k, closed: true, values: [] }; });
+            return { hits: hits, facets: facets, terms: terms };
+          });
         });
       });
     });
@@ -539,7 +550,7 @@
   function readUrl() {
     var p = new URLSearchParams(location.search), filters = [];
     p.forEach(function (v, k) { if (k !== "q" && k !== "sort" && v) filters.push([k, v]); });
-    return { q: p.get("q") || "", sort: p.get("sort") === "date" ? "date" : "", filters: filters, more: {} };
+    return { q: p.get("q") || "", sort: p.get("sort") === "date" ? "date" : "", filters: filters, more: {}, open: {} };
   }
   function writeUrl() {
     var p = new URLSearchParams();
@@ -619,9 +630,14 @@
   function renderFacets(facets) {
     facetsEl.textContent = "";
     facets.forEach(function (f) {
-      if (!f.values.length) return;
-      var box = el("fieldset", "search-facet"), legend = el("legend", null, cfg.labels[f.key] || f.key);
+      if (!f.closed && !f.values.length) return;
+      var box = el("details", "search-facet"), legend = el("summary", null, cfg.labels[f.key] || f.key);
+      box.open = !f.closed;
+      box.setAttribute("data-key", f.key);
       box.appendChild(legend);
+      box.addEventListener("toggle", function () {
+        if (box.open !== facetOpen(f.key)) { state.open[f.key] = box.open; if (box.open) search(); }
+      });
       f.values.forEach(function (v) {
         var lab = el("label", "facet-value depth-" + Math.min(v.depth, 3)), cb = el("input");
         cb.type = "checkbox";
