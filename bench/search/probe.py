@@ -5,8 +5,8 @@ search page and for Pagefind, on the same built site served over local HTTP.
 usage: probe.py SITE_DIR QUERIES_FILE OUT_JSON
 
 SITE_DIR is a casebook build with Pagefind's index in SITE_DIR/pagefind/. For each query
-a fresh page load (cache disabled) runs the query; the Resource Timing entries give every
-file fetched and its size. Casebook: the search page with ?q=; done when the results list is
+a fresh page load runs the query; the local server (which forbids caching) records every
+file it sends and its size, including those fetched by web workers. Casebook: the search page with ?q=; done when the results list is
 filled. Pagefind: a harness page that calls pagefind.search() and loads data() for the first
 10 results (what its default UI shows). Talks W3C WebDriver to chromedriver with urllib.
 """
@@ -16,8 +16,14 @@ import http.server, functools
 def free_port():
     s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
 
+SERVED = []  # (path, bytes) sent since the last reset
+
 class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *a): pass
+    def copyfile(self, source, outputfile):
+        data = source.read()
+        SERVED.append((urllib.parse.unquote(self.path.split("?")[0]), len(data)))
+        outputfile.write(data)
     def end_headers(self):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
@@ -71,6 +77,8 @@ def main():
         wd(base, "POST", S + "/chromium/send_command", {"cmd": "Network.setCacheDisabled", "params": {"cacheDisabled": True}})
     def run(url, done_js, what):
         wd(base, "POST", S + "/url", {"url": "about:blank"})
+        time.sleep(0.2)
+        SERVED.clear()
         t0 = time.time()
         wd(base, "POST", S + "/url", {"url": url})
         while True:
@@ -78,10 +86,8 @@ def main():
             if v is not None: break
             if time.time() - t0 > 60: raise RuntimeError(f"timeout: {what}")
             time.sleep(0.05)
-        time.sleep(0.3)  # let late requests land
-        res = wd(base, "POST", S + "/execute/sync", {"script":
-            "return performance.getEntriesByType('resource').map(e => [e.name, e.encodedBodySize])", "args": []})
-        return v, res
+        time.sleep(0.5)  # let late requests land
+        return v, list(SERVED)
     for q in queries:
         enc = urllib.parse.quote(q)
         cb_done = ("const s=document.getElementById('search-status'); const l=document.querySelectorAll('#search-results li').length;"

@@ -325,6 +325,19 @@ impl Drop for Browser {
         }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        // A browser that did not quit with its session (a test failed mid-way) is found by
+        // its own profile folder, which no other process uses.
+        let mark = format!("--user-data-dir={}", self._profile.path().display());
+        if let Ok(procs) = std::fs::read_dir("/proc") {
+            for p in procs.filter_map(Result::ok) {
+                let cmd = std::fs::read(p.path().join("cmdline")).unwrap_or_default();
+                if String::from_utf8_lossy(&cmd).split('\0').any(|a| a == mark) {
+                    if let Ok(pid) = p.file_name().to_string_lossy().parse::<u32>() {
+                        let _ = Command::new("kill").arg(pid.to_string()).status();
+                    }
+                }
+            }
+        }
     }
 }
 
