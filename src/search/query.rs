@@ -110,7 +110,7 @@ pub fn search_with(site_dir: &Path, req: &Request) -> Result<Results, SearchErro
     // Matching cases with their scores (all cases when there is no term).
     let mut scored: Option<HashMap<u32, f64>> = None;
     for term in &terms {
-        let m = match_term(&mut store, &meta, term, scored.as_ref())?;
+        let m = match_term(&mut store, &meta, term)?;
         let w = idf(meta.n, m.len());
         let mut next = HashMap::with_capacity(m.len());
         for (doc, tf) in m {
@@ -256,20 +256,10 @@ fn loc_cost(meta: &Meta, p: &Placed) -> usize {
     }
 }
 
-/// Cases matching one term, with per-field frequencies. `within`, when given, limits the
-/// cases considered (earlier terms already excluded the others).
-fn match_term(
-    store: &mut Store,
-    meta: &Meta,
-    term: &Term,
-    within: Option<&HashMap<u32, f64>>,
-) -> Result<Postings, SearchError> {
+/// Every case matching one term, with per-field frequencies (all of them, so the term's
+/// document frequency, and its IDF, do not depend on the other terms).
+fn match_term(store: &mut Store, meta: &Meta, term: &Term) -> Result<Postings, SearchError> {
     let corrupt = |k: &str| SearchError::Corrupt(k.to_string());
-    let keep = |p: Postings| -> Postings {
-        p.into_iter()
-            .filter(|(d, _)| within.is_none_or(|w| w.contains_key(d)))
-            .collect()
-    };
     if term.len() <= 2 {
         let key = if term.len() == 1 {
             unigram_key(&term[0])
@@ -280,9 +270,7 @@ fn match_term(
             return Ok(Vec::new());
         };
         let bytes = store.postings(&key, &g)?;
-        return decode_postings(&bytes, g.df, meta.n)
-            .map(keep)
-            .map_err(|_| corrupt(&key));
+        return decode_postings(&bytes, g.df, meta.n).map_err(|_| corrupt(&key));
     }
     // Phrase of n >= 3 tokens: the entries of its n-1 bigrams say which grams (bigrams and
     // their right-extensions) exist and what their postings and positions cost ...
@@ -343,9 +331,7 @@ fn match_term(
     // ... a phrase that is an indexed gram itself is answered by its postings ...
     if let Some(v) = iv.iter().find(|v| v.start == 0 && v.len == n) {
         let pb = store.positions(meta, &format!("#{}", v.key), v.post.loc, &v.post.inline)?;
-        return decode_postings(&pb, v.df, meta.n)
-            .map(keep)
-            .map_err(|_| corrupt(&v.key));
+        return decode_postings(&pb, v.df, meta.n).map_err(|_| corrupt(&v.key));
     }
     // ... otherwise the cheapest set of grams that covers it is fetched, and their relative
     // positions decide.
@@ -364,12 +350,7 @@ fn match_term(
     let Some((first, rest)) = lists.split_first() else {
         return Ok(Vec::new());
     };
-    let mut docs: Vec<u32> = first
-        .1
-        .keys()
-        .copied()
-        .filter(|d| within.is_none_or(|w| w.contains_key(d)))
-        .collect();
+    let mut docs: Vec<u32> = first.1.keys().copied().collect();
     docs.sort_unstable();
     let mut out = Vec::new();
     for d in docs {

@@ -284,13 +284,13 @@
   }
 
   /* Resolves to postings [[doc, tf]] of the cases where the phrase `term` occurs. */
-  function matchTerm(m, term, within) {
-    function keep(post) { return within ? post.filter(function (p) { return within.has(p[0]); }) : post; }
+  /* Every case of the term (not only those of earlier terms), so its IDF is its own. */
+  function matchTerm(m, term) {
     if (term.length <= 2) {
       var key = term.length === 1 ? term[0] : bigramKey(term[0], term[1]);
       return gram(m, key).then(function (g) {
         if (!g) return [];
-        return postings(key, g).then(function (b) { return keep(decodePostings(b, g.df, m.n)); });
+        return postings(key, g).then(function (b) { return decodePostings(b, g.df, m.n); });
       });
     }
     var n = term.length, keys = [];
@@ -315,7 +315,7 @@
         return v.bigram >= 0 ? postings(keys[v.bigram], entries[v.bigram]) : positions(m, "#" + v.key, v.post.loc, v.post.inline);
       }
       var whole = iv.filter(function (v) { return v.start === 0 && v.len === n; })[0];
-      if (whole) return post(whole).then(function (b) { return keep(decodePostings(b, whole.df, m.n)); });
+      if (whole) return post(whole).then(function (b) { return decodePostings(b, whole.df, m.n); });
       return Promise.all(cheapestCover(n, iv).map(function (ci) {
         var v = iv[ci];
         return Promise.all([post(v), positions(m, v.key, v.pos.loc, v.pos.inline)]).then(function (b) {
@@ -325,7 +325,7 @@
         });
       })).then(function (lists) {
         if (!lists.length) return [];
-        var docs = Array.from(lists[0][1].keys()).filter(function (d) { return !within || within.has(d); }).sort(function (a, b) { return a - b; });
+        var docs = Array.from(lists[0][1].keys()).sort(function (a, b) { return a - b; });
         var out = [];
         docs.forEach(function (d) {
           var p0 = lists[0][1].get(d), tf = [0, 0, 0, 0];
@@ -349,7 +349,7 @@
   function scoreTerms(m, terms) {
     var scored = null, chain = Promise.resolve();
     terms.forEach(function (term) {
-      chain = chain.then(function () { return matchTerm(m, term, scored); }).then(function (matches) {
+      chain = chain.then(function () { return matchTerm(m, term); }).then(function (matches) {
         var w = idf(m.n, matches.length), next = new Map();
         matches.forEach(function (p) {
           var prev = 0;
