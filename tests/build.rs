@@ -209,7 +209,7 @@ const EXPECTED_ERRORS: &[(&str, usize, &str)] = &[
         "\"2023-02-30\" is not a real date",
     ),
     ("content/cases/broken-link.md", 7, "/cases/no-such-case/"),
-    ("content/cases/dup-b.md", 2, "same-slug"),
+    ("content/cases/dup-b.md", 4, "same-slug"),
     ("content/cases/missing.md", 1, "`title` is missing"),
     ("content/cases/missing.md", 1, "`date` is missing"),
     ("content/cases/unclosed.md", 1, "never closed"),

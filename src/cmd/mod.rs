@@ -1,6 +1,7 @@
 //! One module per subcommand, each thin over the library.
 
 pub mod build;
+pub mod pdf;
 pub mod search;
 
 use casebook::diagnostics::{Diagnostic, Severity};

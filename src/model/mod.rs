@@ -4,11 +4,14 @@
 //! files is `render`'s job.
 
 pub mod aggregate;
+pub mod collate;
+pub mod collections;
 pub mod links;
 pub mod related;
 pub mod taxonomy;
 
-pub use aggregate::Totals;
+pub use aggregate::{Sum, Totals};
+pub use collections::{Collection, Group, GroupBy};
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term};
 
 use crate::config::Config;
@@ -57,6 +60,8 @@ pub struct Site {
     pub totals: Totals,
     /// Collection sources, resolved by the collections stage.
     pub collection_sources: Vec<SourceFile>,
+    /// Resolved collections, newest first.
+    pub collections: Vec<Collection>,
     /// Files under `static/`, relative to it.
     pub static_files: Vec<String>,
 }
@@ -137,6 +142,15 @@ pub fn build(root: PathBuf, config: Config, v: Validated, diags: &Diagnostics) -
         case.related = rel;
     }
     let totals = Totals::of(cases.iter());
+    let collections = collections::build(
+        &v.collections,
+        &v.draft_slugs,
+        &cases,
+        &taxonomies,
+        &resolver_index,
+        trusted,
+        diags,
+    );
     Site {
         root,
         config,
@@ -147,6 +161,7 @@ pub fn build(root: PathBuf, config: Config, v: Validated, diags: &Diagnostics) -
         taxonomies,
         totals,
         collection_sources: v.collections,
+        collections,
         static_files,
     }
 }

@@ -2,7 +2,7 @@
 //! beneficiary group, funder, year), each a list of terms with the cases under them.
 //! Regions are hierarchical: a province's term holds every case below it.
 
-use super::{Case, Totals};
+use super::{collate, Case, Totals};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -45,6 +45,19 @@ impl TaxonomyKind {
         }
     }
 
+    /// How an index of this taxonomy is ordered: years newest first; names a reader
+    /// looks up (places, organizations, brands, tags) by pinyin; the rest largest first.
+    pub fn order(self) -> TermOrder {
+        match self {
+            TaxonomyKind::Years => TermOrder::Newest,
+            TaxonomyKind::Regions
+            | TaxonomyKind::Organizations
+            | TaxonomyKind::Brands
+            | TaxonomyKind::Tags => TermOrder::Name,
+            _ => TermOrder::Size,
+        }
+    }
+
     /// The terms of one case under this taxonomy (for regions: every level).
     pub fn terms_of(self, case: &Case) -> Vec<Vec<String>> {
         let m = &case.meta;
@@ -71,6 +84,13 @@ impl TaxonomyKind {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermOrder {
+    Newest,
+    Name,
+    Size,
+}
+
 #[derive(Debug, Clone)]
 pub struct Term {
     pub name: String,
@@ -89,7 +109,7 @@ pub struct Term {
 #[derive(Debug, Clone)]
 pub struct Taxonomy {
     pub kind: TaxonomyKind,
-    /// Most cases first, then by name; for years, newest first.
+    /// In [`TaxonomyKind::order`].
     pub terms: Vec<Term>,
     /// Top-level terms (all terms except nested regions).
     pub roots: Vec<usize>,
@@ -139,14 +159,22 @@ fn build(kind: TaxonomyKind, cases: &[Case]) -> Taxonomy {
             members.entry(path).or_default().push(i);
         }
     }
-    let mut paths: Vec<(Vec<String>, Vec<usize>)> = members.into_iter().collect();
-    paths.sort_by(|(pa, ca), (pb, cb)| match kind {
-        TaxonomyKind::Years => pb.cmp(pa),
-        _ => cb.len().cmp(&ca.len()).then_with(|| pa.cmp(pb)),
+    let mut paths: Vec<(String, Vec<String>, Vec<usize>)> = members
+        .into_iter()
+        .map(|(path, idx)| (collate::key(&path.join(" ")), path, idx))
+        .collect();
+    paths.sort_by(|(ka, pa, ca), (kb, pb, cb)| match kind.order() {
+        TermOrder::Newest => pb.cmp(pa),
+        TermOrder::Name => ka.cmp(kb).then_with(|| pa.cmp(pb)),
+        TermOrder::Size => cb
+            .len()
+            .cmp(&ca.len())
+            .then_with(|| ka.cmp(kb))
+            .then_with(|| pa.cmp(pb)),
     });
     let mut terms: Vec<Term> = paths
         .into_iter()
-        .map(|(path, idx)| {
+        .map(|(_, path, idx)| {
             let url = format!(
                 "{}/{}/",
                 kind.key(),
