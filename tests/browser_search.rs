@@ -251,3 +251,78 @@ fn search_page_from_disk() {
     let page = format!("file://{}/search/index.html", site.path().display());
     journey(&b, site.path(), &page, true);
 }
+
+/// The page and `casebook search` agree on every layout the index can take: rebuilt here
+/// with tiny thresholds, the example's index has inline, sharded and own-file postings and
+/// positions, and extension grams, so phrases exercise every path of `search.js`.
+#[test]
+fn search_page_agrees_with_the_engine_on_every_index_layout() {
+    use casebook::search::index::{build_with, Layout};
+    let Some(b) = Browser::start_or_skip() else {
+        return;
+    };
+    let site = build_example();
+    let opts = casebook::BuildOptions {
+        root: env!("CARGO_MANIFEST_DIR").into(),
+        out: None,
+        base_url: None,
+        drafts: false,
+    };
+    let (model, _) = casebook::load_site(&opts).expect("load the example");
+    let docs: Vec<_> = model
+        .cases
+        .iter()
+        .map(casebook::render::search::search_doc)
+        .collect();
+    let lay = Layout {
+        inline_max: 4,
+        own_file_min: 64,
+        own_postings_min: 32,
+        ext_min: 16,
+        shard_target: 256,
+    };
+    std::fs::remove_dir_all(site.path().join("search/idx")).expect("remove index");
+    for f in build_with(&docs, &lay) {
+        let p = site.path().join(&f.path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, &f.bytes).expect("write");
+    }
+    let server = StaticServer::start(site.path());
+    for q in [
+        "社工站",
+        "五社联动",
+        "社会工作服务中心",
+        "社区社工站",
+        "一老一小",
+        "银川 社工",
+        "志愿服务 五社联动",
+        "“五社联动”机制",
+        "社工 NGO",
+    ] {
+        let expected = cli_urls(site.path(), &[q]);
+        b.goto(&format!("{}search/?q={}", server.base, encode(q)));
+        b.wait_until(
+            &format!("results for {q}"),
+            "const s = document.getElementById('search-status').textContent; return !/…$/.test(s) && (/\\d/.test(s) || /“/.test(s))",
+            30,
+        );
+        if expected.is_empty() {
+            assert!(result_hrefs(&b).is_empty(), "{q}");
+            continue;
+        }
+        wait_for_results(&b, expected.len().min(10));
+        assert_eq!(
+            as_urls(&result_hrefs(&b)),
+            expected.iter().take(10).cloned().collect::<Vec<_>>(),
+            "{q}"
+        );
+        let status = b
+            .find("#search-status")
+            .map(|e| e.text())
+            .unwrap_or_default();
+        assert!(
+            status.contains(&expected.len().to_string()),
+            "{q}: {status}"
+        );
+    }
+}
