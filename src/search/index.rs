@@ -24,8 +24,10 @@ pub const OWN_POSTINGS_MIN: usize = 1024;
 pub const EXT_MIN: usize = 8192;
 /// Target size of a `d/` or `p/` shard before base64.
 pub const SHARD_TARGET: usize = 4 * 1024;
-/// Characters of the body in `doc/<id>.js`; the rest is in `doc/<id>-b.js`.
+/// Characters of the body in `doc/<id>.js`; the rest is in `doc/<id>-<j>.js` chunks.
 pub const HEAD_CHARS: usize = 300;
+/// Characters per further chunk of the body.
+pub const REST_CHARS: usize = 600;
 /// Format version, checked by the readers.
 pub const VERSION: u32 = 2;
 
@@ -446,22 +448,25 @@ pub fn build_with(docs: &[SearchDoc], lay: &Layout) -> Vec<IndexFile> {
         fmeta.push(json!({"k": t.key, "s": slug, "n": t.values.len(), "h": !t.parent.is_empty()}));
     }
 
-    // Display data: `doc/<id>.js` with the start of the body, `doc/<id>-b.js` with the rest.
+    // Display data: `doc/<id>.js` with the start of the body and the number of further
+    // chunks `m`; `doc/<id>-<j>.js` (j = 1..=m) with the rest, REST_CHARS at a time.
     for (id, d) in docs.iter().enumerate() {
-        let cut = d
-            .body
-            .char_indices()
-            .nth(HEAD_CHARS)
-            .map_or(d.body.len(), |(i, _)| i);
-        let (head, rest) = d.body.split_at(cut);
-        let v = json!({"u": d.url, "t": d.title, "d": d.date, "r": d.region, "s": d.summary, "b": head, "m": !rest.is_empty()});
+        let chars: Vec<char> = d.body.chars().collect();
+        let head: String = chars.iter().take(HEAD_CHARS).collect();
+        let rest: Vec<String> = chars
+            .get(HEAD_CHARS..)
+            .unwrap_or_default()
+            .chunks(REST_CHARS)
+            .map(|c| c.iter().collect())
+            .collect();
+        let v = json!({"u": d.url, "t": d.title, "d": d.date, "r": d.region, "s": d.summary, "b": head, "m": rest.len()});
         let name = format!("doc/{id}");
         files.push(file(&name, codec::js_file(&name, &codec::json_for_js(&v))));
-        if !rest.is_empty() {
-            let name = format!("doc/{id}-b");
+        for (j, chunk) in rest.iter().enumerate() {
+            let name = format!("doc/{id}-{}", j + 1);
             files.push(file(
                 &name,
-                codec::js_file(&name, &codec::json_for_js(&json!(rest))),
+                codec::js_file(&name, &codec::json_for_js(&json!(chunk))),
             ));
         }
     }

@@ -26,8 +26,8 @@
 //! - `f/<key>.js`: a compact per-case facet column; `fn/<key>-<n>.js`: facet value names in
 //!   chunks, fetched only for the values shown.
 //! - `doc/<id>.js`: display data of one case (url, title, date, region, summary, the start
-//!   of the body), fetched only for results shown; `doc/<id>-b.js`: the rest of the body,
-//!   fetched only when the snippet's match is not in the start.
+//!   of the body), fetched only for results shown; `doc/<id>-<j>.js`: further chunks of the
+//!   body, fetched one by one only while no match for the snippet has shown up.
 //!
 //! Case ids are assigned newest first, so "newest first" is "lowest id first".
 

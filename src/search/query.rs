@@ -212,13 +212,15 @@ pub fn search_with(site_dir: &Path, req: &Request) -> Result<Results, SearchErro
                 })
                 .unwrap_or_default();
             let (mut body, summary) = (s("b"), s("s"));
-            let mut more = v["m"] == true;
-            if more && !snippet::head_suffices(&body, &summary, &terms) {
-                let rest = format!("doc/{id}-b");
-                body.push_str(store.load(&rest)?.as_str().unwrap_or_default());
-                more = false;
+            // Further chunks of the body, one at a time, until a match shows.
+            let chunks = v["m"].as_u64().unwrap_or(0);
+            let mut next = 1;
+            while next <= chunks && !snippet::head_suffices(&body, &summary, &terms) {
+                let name = format!("doc/{id}-{next}");
+                body.push_str(store.load(&name)?.as_str().unwrap_or_default());
+                next += 1;
             }
-            h.snippet = snippet::make(&body, more, &summary, &terms);
+            h.snippet = snippet::make(&body, next <= chunks, &summary, &terms);
         }
         out.push(h);
     }

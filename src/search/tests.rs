@@ -386,3 +386,25 @@ fn phrases_match_exactly_like_substring_search() {
     }
     assert!(checked > 1000, "the check saw matches ({checked})");
 }
+
+#[test]
+fn snippets_deep_in_the_body_load_only_the_chunks_up_to_the_match() {
+    let body = format!("{}推动五社联动。{}", "前".repeat(1000), "后".repeat(2000));
+    let dir = site(&[case("deep/", "2024-01-01", "标题", "摘要", &body)]);
+    let r = run(dir.path(), "五社联动");
+    let marked = r.hits[0]
+        .snippet
+        .as_ref()
+        .map(|s| s.marked())
+        .unwrap_or_default();
+    assert!(marked.contains("推动【五社联动】。后"), "{marked}");
+    assert!(marked.starts_with('…') && marked.ends_with('…'), "{marked}");
+    let chunks: Vec<&str> = r
+        .files
+        .iter()
+        .map(|f| f.0.as_str())
+        .filter(|n| n.starts_with("doc/0-"))
+        .collect();
+    // Head: 300 chars; chunk 1: 300..900; chunk 2: 900..1500 holds the match.
+    assert_eq!(chunks, vec!["doc/0-1", "doc/0-2"]);
+}

@@ -605,8 +605,12 @@
     moreBtn.hidden = shown >= res.hits.length;
     return Promise.all(page.map(function (h) {
       return load("doc/" + h[0]).then(function (d) {
-        if (!d.m || headSuffices(d.b, d.s, res.terms)) return { d: d, body: d.b, more: !!d.m };
-        return load("doc/" + h[0] + "-b").then(function (rest) { return { d: d, body: d.b + rest, more: false }; });
+        /* Further chunks of the body, one at a time, until a match shows (as query.rs). */
+        function more(body, next) {
+          if (next > d.m || headSuffices(body, d.s, res.terms)) return { d: d, body: body, more: next <= d.m };
+          return load("doc/" + h[0] + "-" + next).then(function (c) { return more(body + c, next + 1); });
+        }
+        return more(d.b, 1);
       });
     })).then(function (docs) {
       if (my !== seq) return;
