@@ -104,6 +104,19 @@ const ZH: &[(&str, &str)] = &[
     ("term_description", "{}“{}”：{} 个案例。"),
     ("label_text", "{}：{}"),
     ("with_unit", "{}（{}）"),
+    ("search_count", "找到 {} 个案例"),
+    ("search_none", "没有找到包含“{}”的案例。"),
+    ("search_prompt", "输入关键词搜索全部案例，如：五社联动、社工站、一老一小。"),
+    ("search_loading", "正在搜索…"),
+    ("search_more_results", "显示更多结果"),
+    ("search_more_values", "更多"),
+    ("search_clear", "清除筛选"),
+    ("search_error", "搜索索引加载失败，请刷新页面重试。"),
+    ("search_sort", "排序"),
+    ("search_sort_relevance", "相关度"),
+    ("search_sort_date", "最新"),
+    ("search_filters", "筛选"),
+    ("search_noscript", "搜索需要启用 JavaScript。也可以按地区、服务领域浏览全部案例。"),
 ];
 
 const EN: &[(&str, &str)] = &[
@@ -207,6 +220,19 @@ const EN: &[(&str, &str)] = &[
     ("term_description", "{} “{}”: {} cases."),
     ("label_text", "{}: {}"),
     ("with_unit", "{} ({})"),
+    ("search_count", "{} cases found"),
+    ("search_none", "No case contains “{}”."),
+    ("search_prompt", "Type to search every case."),
+    ("search_loading", "Searching…"),
+    ("search_more_results", "Show more results"),
+    ("search_more_values", "More"),
+    ("search_clear", "Clear filters"),
+    ("search_error", "The search index could not be loaded. Reload the page to try again."),
+    ("search_sort", "Sort"),
+    ("search_sort_relevance", "Relevance"),
+    ("search_sort_date", "Newest"),
+    ("search_filters", "Filters"),
+    ("search_noscript", "Search needs JavaScript. You can still browse every case by region or domain."),
 ];
 
 #[derive(Debug, Clone)]

@@ -19,6 +19,7 @@ pub mod quantity;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod search;
 pub mod theme;
 pub mod validate;
 pub mod write;

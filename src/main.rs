@@ -77,6 +77,27 @@ enum Command {
         /// The folder to create (it may exist, but must not hold a site)
         dir: PathBuf,
     },
+    /// Search a built site's index (same matching and ranking as the search page)
+    Search {
+        /// The site's folder, or a built site (with search/idx/)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Print the results as JSON
+        #[arg(long)]
+        json: bool,
+        /// Only cases with this facet value, like domain=养老服务 (repeatable)
+        #[arg(long = "filter", value_name = "KEY=VALUE")]
+        filters: Vec<String>,
+        /// Newest first instead of best match first
+        #[arg(long)]
+        sort_date: bool,
+        /// Show at most this many results
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Words to find; space-separated terms must all match
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+    },
     /// Print the print edition to PDF with headless Chromium
     Pdf {
         /// The site's folder (where casebook.yaml is)
@@ -156,6 +177,21 @@ fn main() -> ExitCode {
             },
             open,
         ),
+        Command::Search {
+            root,
+            json,
+            filters,
+            sort_date,
+            limit,
+            query,
+        } => cmd::search::run(&cmd::search::Args {
+            root,
+            query: query.join(" "),
+            json,
+            filters,
+            sort_date,
+            limit,
+        }),
         Command::Pdf {
             root,
             collection,

@@ -6,6 +6,7 @@ pub mod init;
 pub mod new;
 pub mod pdf;
 pub mod serve;
+pub mod search;
 
 use casebook::diagnostics::{Diagnostic, Severity};
 

@@ -11,6 +11,7 @@ pub mod opendata;
 pub mod pages;
 pub mod print;
 pub mod relocate;
+pub mod search;
 pub mod stats;
 pub mod taxonomy;
 
@@ -148,6 +149,7 @@ pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
     assets::render(&r, out)?;
     pages::render(&r, out)?;
     taxonomy::render(&r, out)?;
+    search::render(&r, out)?;
     collections::render(&r, out)?;
     stats::render(&r, out)?;
     opendata::render(&r, out)?;

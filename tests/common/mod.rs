@@ -2,6 +2,8 @@
 //! run the real `casebook` binary on it, and read what it wrote.
 #![allow(dead_code)]
 
+pub mod webdriver;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

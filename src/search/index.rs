@@ -1,0 +1,525 @@
+//! The index writer: lays out the postings from [`super::invert`] in shards (see the file
+//! list in [`super`]). The binary layouts are documented on the encoding functions;
+//! `reader.rs`, `query.rs` and `search.js` read them.
+
+use super::codec::{self, hex, put_varint};
+use super::facets::{self, key_slug, NAMES_PER_CHUNK};
+use super::invert::{gram_len, invert, Entry, GramIds, Inverted, MAX_GRAM};
+use super::tokenize::gram_key;
+use super::{IndexFile, SearchDoc, INDEX_DIR};
+use serde_json::json;
+use std::collections::{HashMap, HashSet};
+
+/// Field weights in BM25F order: title, summary, meta, body.
+pub const FIELD_WEIGHTS: [f64; 4] = [3.0, 2.0, 1.5, 1.0];
+/// BM25 saturation constant.
+pub const K1: f64 = 1.2;
+/// Position lists up to this many bytes are stored inline in the `d/` entry.
+pub const INLINE_MAX: usize = 24;
+/// Position lists larger than this get their own `q/` file.
+pub const OWN_FILE_MIN: usize = 2048;
+/// Doc-level postings larger than this get their own `r/` file.
+pub const OWN_POSTINGS_MIN: usize = 1024;
+/// Grams whose positions exceed this many bytes get right-extensions (see `invert`).
+pub const EXT_MIN: usize = 8192;
+/// Target size of a `d/` or `p/` shard before base64.
+pub const SHARD_TARGET: usize = 4 * 1024;
+/// Characters of the body in `doc/<id>.js`; the rest is in `doc/<id>-<j>.js` chunks.
+pub const HEAD_CHARS: usize = 300;
+/// Characters per further chunk of the body.
+pub const REST_CHARS: usize = 600;
+/// Format version, checked by the readers.
+pub const VERSION: u32 = 2;
+
+/// Size thresholds of the layout (the defaults are the constants above; tests shrink them
+/// to exercise every layout on small corpora).
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    pub inline_max: usize,
+    pub own_file_min: usize,
+    pub own_postings_min: usize,
+    pub ext_min: usize,
+    pub shard_target: usize,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            inline_max: INLINE_MAX,
+            own_file_min: OWN_FILE_MIN,
+            own_postings_min: OWN_POSTINGS_MIN,
+            ext_min: EXT_MIN,
+            shard_target: SHARD_TARGET,
+        }
+    }
+}
+
+/// Where a gram's positions (or a key's postings) are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PosLoc {
+    None = 0,
+    Inline = 1,
+    Shard = 2,
+    Own = 3,
+}
+
+impl PosLoc {
+    pub fn from_code(c: u64) -> Option<PosLoc> {
+        [PosLoc::None, PosLoc::Inline, PosLoc::Shard, PosLoc::Own]
+            .get(c as usize)
+            .copied()
+    }
+}
+
+/// Case order: newest first, then by URL. Returns the indices of `docs` in id order.
+pub fn doc_order(docs: &[SearchDoc]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by(|&a, &b| {
+        docs[b]
+            .date
+            .cmp(&docs[a].date)
+            .then_with(|| docs[a].url.cmp(&docs[b].url))
+    });
+    order
+}
+
+fn put_tf_header(out: &mut Vec<u8>, tf: &[u32; 4]) {
+    let mask = (0..4)
+        .filter(|&f| tf[f] > 0)
+        .fold(0u64, |m, f| m | (1 << f));
+    let mut present = (0..4).filter(|&f| tf[f] > 0);
+    let first = present.next().map_or(1, |f| tf[f]);
+    put_varint(out, mask + 16 * u64::from(first - 1));
+    for f in present {
+        put_varint(out, u64::from(tf[f] - 1));
+    }
+}
+
+fn put_positions(out: &mut Vec<u8>, e: &Entry) {
+    let mut at = 0;
+    for f in 0..4 {
+        let n = e.tf[f] as usize;
+        let mut prev = 0;
+        for (j, &p) in e.pos[at..at + n].iter().enumerate() {
+            put_varint(out, u64::from(if j == 0 { p } else { p - prev }));
+            prev = p;
+        }
+        at += n;
+    }
+}
+
+/// Doc-level postings: per case `varint doc-delta` (the first absolute), `varint header`
+/// where header = field mask (4 bits) + 16 * (tf of the first present field - 1), then
+/// `varint tf - 1` for each further present field.
+fn encode_postings(entries: &[Entry]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut last = 0u32;
+    for (i, e) in entries.iter().enumerate() {
+        put_varint(
+            &mut out,
+            u64::from(if i == 0 { e.doc } else { e.doc - last }),
+        );
+        last = e.doc;
+        put_tf_header(&mut out, &e.tf);
+    }
+    out
+}
+
+/// Positions of a bigram: per case in posting order, per present field, `tf` varints
+/// (first absolute, then deltas). Counts come from the doc-level postings.
+fn encode_positions(entries: &[Entry]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for e in entries {
+        put_positions(&mut out, e);
+    }
+    out
+}
+
+fn shard_count(total: usize, target: usize) -> u32 {
+    let want = total.div_ceil(target.max(1)).max(1);
+    want.next_power_of_two() as u32
+}
+
+/// Hex digits used for a shard number among `n` shards.
+pub fn shard_name(shard: u32, n: u32) -> String {
+    hex(
+        shard,
+        (codec::bits_for(n as usize) as usize).div_ceil(4).max(1),
+    )
+}
+
+/// Name of the own position file of a key.
+pub fn own_file_name(key: &str) -> String {
+    format!("q/{}", hex(codec::fnv1a(key) ^ 0x5bd1_e995, 8))
+}
+
+/// Name of the own postings file of a key.
+pub fn own_postings_name(key: &str) -> String {
+    format!("r/{}", hex(codec::fnv1a(key) ^ 0x2f6b_9a3d, 8))
+}
+
+fn file(name: &str, bytes: Vec<u8>) -> IndexFile {
+    IndexFile {
+        path: format!("{INDEX_DIR}/{name}.js"),
+        bytes,
+    }
+}
+
+/// Positional data of one gram and where it goes.
+struct Placed {
+    key: String,
+    bytes: Vec<u8>,
+    loc: PosLoc,
+}
+
+/// Decides where position bytes go; own-file names must be unique, else a shard is used.
+fn place(key: String, bytes: Vec<u8>, own: &mut HashSet<String>, lay: &Layout) -> Placed {
+    let loc = if bytes.len() <= lay.inline_max {
+        PosLoc::Inline
+    } else if bytes.len() > lay.own_file_min && own.insert(own_file_name(&key)) {
+        PosLoc::Own
+    } else {
+        PosLoc::Shard
+    };
+    Placed { key, bytes, loc }
+}
+
+fn put_placed(out: &mut Vec<u8>, p: &Placed) {
+    put_varint(out, p.loc as u64);
+    put_varint(out, p.bytes.len() as u64);
+    if p.loc == PosLoc::Inline {
+        out.extend_from_slice(&p.bytes);
+    }
+}
+
+/// Writes one extension tree: `varint n`, then per child `varint tokLen`, token, `varint
+/// df`, its doc-level postings (`varint loc`, `varint len`, inline bytes when inline; stored
+/// under the key `#` + gram key), its positions (same form, under the gram key), and the
+/// child's own tree.
+fn put_tree(out: &mut Vec<u8>, node: &Node, tokens: &[String], placed: &[Placed]) {
+    put_varint(out, node.children.len() as u64);
+    for c in &node.children {
+        let tok = &tokens[c.token as usize];
+        put_varint(out, tok.len() as u64);
+        out.extend_from_slice(tok.as_bytes());
+        put_varint(out, c.df as u64);
+        put_placed(out, &placed[c.post]);
+        put_placed(out, &placed[c.pos]);
+        put_tree(out, c, tokens, placed);
+    }
+}
+
+/// Extension tree of a bigram.
+#[derive(Default)]
+struct Node {
+    token: u32,
+    df: usize,
+    post: usize,
+    pos: usize,
+    children: Vec<Node>,
+}
+
+fn key_of(g: &GramIds, tokens: &[String]) -> String {
+    let toks: Vec<&str> = g[..gram_len(g)]
+        .iter()
+        .map(|&t| tokens[t as usize].as_str())
+        .collect();
+    gram_key(&toks)
+}
+
+/// Writes every index file (see [`super::build_index`]).
+pub fn build(docs: &[SearchDoc]) -> Vec<IndexFile> {
+    build_with(docs, &Layout::default())
+}
+
+/// [`build`] with other thresholds.
+pub fn build_with(docs: &[SearchDoc], lay: &Layout) -> Vec<IndexFile> {
+    let order = doc_order(docs);
+    let docs: Vec<&SearchDoc> = order.iter().map(|&i| &docs[i]).collect();
+    let Inverted {
+        tokens,
+        unigrams,
+        grams,
+    } = invert(&docs, lay.ext_min);
+    let mut files = Vec::new();
+    let mut own: HashSet<String> = HashSet::new();
+
+    // Extension grams (3+ tokens): postings and positions, hung under their bigram.
+    let mut placed: Vec<Placed> = Vec::new();
+    let mut by_len: Vec<Vec<(&GramIds, &Vec<Entry>)>> = vec![Vec::new(); MAX_GRAM + 1];
+    for (g, e) in &grams {
+        by_len[gram_len(g)].push((g, e));
+    }
+    for level in &mut by_len {
+        level.sort_by(|a, b| a.0.cmp(b.0));
+    }
+    // Trees keyed by the bigram ids; built from the longest grams up.
+    let mut trees: HashMap<GramIds, Vec<Node>> = HashMap::new();
+    for len in (3..=MAX_GRAM).rev() {
+        for &(g, entries) in &by_len[len] {
+            let key = key_of(g, &tokens);
+            placed.push(place(
+                format!("#{key}"),
+                encode_postings(entries),
+                &mut own,
+                lay,
+            ));
+            placed.push(place(key, encode_positions(entries), &mut own, lay));
+            let mut node = Node {
+                token: g[len - 1],
+                df: entries.len(),
+                post: placed.len() - 2,
+                pos: placed.len() - 1,
+                children: trees.remove(g).unwrap_or_default(),
+            };
+            node.children
+                .sort_by(|a, b| tokens[a.token as usize].cmp(&tokens[b.token as usize]));
+            let mut parent = *g;
+            parent[len - 1] = u32::MAX;
+            trees
+                .entry(parent)
+                .or_default()
+                .push(std::mem::take(&mut node));
+        }
+    }
+
+    // d/ entries: unigrams and bigrams.
+    struct DEntry {
+        key: String,
+        df: usize,
+        post: Vec<u8>,
+        post_own: bool,
+        pos: Option<usize>,
+        tree: Vec<u8>,
+    }
+    let mut dentries: Vec<DEntry> = Vec::new();
+    for (id, entries) in unigrams.iter().enumerate() {
+        if !entries.is_empty() {
+            dentries.push(DEntry {
+                key: tokens[id].clone(),
+                df: entries.len(),
+                post: encode_postings(entries),
+                post_own: false,
+                pos: None,
+                tree: Vec::new(),
+            });
+        }
+    }
+    for &(g, entries) in &by_len[2] {
+        let key = key_of(g, &tokens);
+        let idx = placed.len();
+        placed.push(place(key.clone(), encode_positions(entries), &mut own, lay));
+        let mut tree = Vec::new();
+        let mut root = Node {
+            children: trees.remove(g).unwrap_or_default(),
+            ..Node::default()
+        };
+        root.children
+            .sort_by(|a, b| tokens[a.token as usize].cmp(&tokens[b.token as usize]));
+        put_tree(&mut tree, &root, &tokens, &placed);
+        dentries.push(DEntry {
+            key,
+            df: entries.len(),
+            post: encode_postings(entries),
+            post_own: false,
+            pos: Some(idx),
+            tree,
+        });
+    }
+    let mut own_post: HashSet<String> = HashSet::new();
+    for e in &mut dentries {
+        if e.post.len() > lay.own_postings_min && own_post.insert(own_postings_name(&e.key)) {
+            e.post_own = true;
+            let name = own_postings_name(&e.key);
+            files.push(file(&name, codec::js_file_bin(&name, &e.post)));
+        }
+    }
+    dentries.sort_by(|a, b| a.key.cmp(&b.key));
+
+    let entry_size = |e: &DEntry| {
+        e.key.len()
+            + 8
+            + e.tree.len()
+            + if e.post_own { 0 } else { e.post.len() }
+            + e.pos.map_or(0, |p| {
+                if placed[p].loc == PosLoc::Inline {
+                    placed[p].bytes.len()
+                } else {
+                    0
+                }
+            })
+    };
+    let nd = shard_count(dentries.iter().map(entry_size).sum(), lay.shard_target);
+    let np = shard_count(
+        placed
+            .iter()
+            .filter(|p| p.loc == PosLoc::Shard)
+            .map(|p| p.key.len() + p.bytes.len() + 3)
+            .sum(),
+        lay.shard_target,
+    );
+
+    // d/ shards: `varint count`, then per key (sorted): `varint keyLen`, key, `varint df`,
+    // `varint postLen`, `varint postOwn` (0/1), `varint posLoc`, [`varint posLen`],
+    // [postings], [inline positions], [extension tree (bigrams)].
+    let mut dshards: Vec<Vec<&DEntry>> = vec![Vec::new(); nd as usize];
+    for e in &dentries {
+        dshards[(codec::fnv1a(&e.key) & (nd - 1)) as usize].push(e);
+    }
+    for (i, shard) in dshards.iter().enumerate() {
+        let mut b = Vec::new();
+        put_varint(&mut b, shard.len() as u64);
+        for e in shard {
+            put_varint(&mut b, e.key.len() as u64);
+            b.extend_from_slice(e.key.as_bytes());
+            put_varint(&mut b, e.df as u64);
+            put_varint(&mut b, e.post.len() as u64);
+            put_varint(&mut b, u64::from(e.post_own));
+            let p = e.pos.map(|p| &placed[p]);
+            put_varint(&mut b, p.map_or(0, |p| p.loc as u64));
+            if let Some(p) = p {
+                put_varint(&mut b, p.bytes.len() as u64);
+            }
+            if !e.post_own {
+                b.extend_from_slice(&e.post);
+            }
+            if let Some(p) = p.filter(|p| p.loc == PosLoc::Inline) {
+                b.extend_from_slice(&p.bytes);
+            }
+            if p.is_some() {
+                b.extend_from_slice(&e.tree);
+            }
+        }
+        let name = format!("d/{}", shard_name(i as u32, nd));
+        files.push(file(&name, codec::js_file_bin(&name, &b)));
+    }
+
+    // p/ shards: `varint count`, then per key: key, `varint len`, bytes. q/: one gram's bytes.
+    let mut pshards: Vec<Vec<&Placed>> = vec![Vec::new(); np as usize];
+    for p in &placed {
+        match p.loc {
+            PosLoc::Shard => pshards[(codec::fnv1a(&p.key) & (np - 1)) as usize].push(p),
+            PosLoc::Own => files.push(file(
+                &own_file_name(&p.key),
+                codec::js_file_bin(&own_file_name(&p.key), &p.bytes),
+            )),
+            _ => {}
+        }
+    }
+    for (i, shard) in pshards.iter_mut().enumerate() {
+        shard.sort_by(|a, b| a.key.cmp(&b.key));
+        let mut b = Vec::new();
+        put_varint(&mut b, shard.len() as u64);
+        for p in shard.iter() {
+            put_varint(&mut b, p.key.len() as u64);
+            b.extend_from_slice(p.key.as_bytes());
+            put_varint(&mut b, p.bytes.len() as u64);
+            b.extend_from_slice(&p.bytes);
+        }
+        let name = format!("p/{}", shard_name(i as u32, np));
+        files.push(file(&name, codec::js_file_bin(&name, &b)));
+    }
+
+    // Facets: a column file per key and the value names in chunks.
+    let tables = facets::collect(&docs);
+    let mut fmeta = Vec::new();
+    for t in &tables {
+        let slug = key_slug(&t.key);
+        let mut col = facets::encode_column(&t.per_doc, t.values.len());
+        if !t.parent.is_empty() {
+            col["p"] = json!(t
+                .parent
+                .iter()
+                .map(|p| p.map_or(0, |x| x + 1))
+                .collect::<Vec<_>>());
+        }
+        let name = format!("f/{slug}");
+        files.push(file(
+            &name,
+            codec::js_file(&name, &codec::json_for_js(&col)),
+        ));
+        for (c, chunk) in t.values.chunks(NAMES_PER_CHUNK).enumerate() {
+            let name = format!("fn/{slug}-{c}");
+            files.push(file(
+                &name,
+                codec::js_file(&name, &codec::json_for_js(&json!(chunk))),
+            ));
+        }
+        fmeta.push(json!({"k": t.key, "s": slug, "n": t.values.len(), "h": !t.parent.is_empty()}));
+    }
+
+    // Display data: `doc/<id>.js` with the start of the body and the number of further
+    // chunks `m`; `doc/<id>-<j>.js` (j = 1..=m) with the rest, REST_CHARS at a time.
+    for (id, d) in docs.iter().enumerate() {
+        let chars: Vec<char> = d.body.chars().collect();
+        let head: String = chars.iter().take(HEAD_CHARS).collect();
+        let rest: Vec<String> = chars
+            .get(HEAD_CHARS..)
+            .unwrap_or_default()
+            .chunks(REST_CHARS)
+            .map(|c| c.iter().collect())
+            .collect();
+        let v = json!({"u": d.url, "t": d.title, "d": d.date, "r": d.region, "s": d.summary, "b": head, "m": rest.len()});
+        let name = format!("doc/{id}");
+        files.push(file(&name, codec::js_file(&name, &codec::json_for_js(&v))));
+        for (j, chunk) in rest.iter().enumerate() {
+            let name = format!("doc/{id}-{}", j + 1);
+            files.push(file(
+                &name,
+                codec::js_file(&name, &codec::json_for_js(&json!(chunk))),
+            ));
+        }
+    }
+
+    let meta = json!({
+        "v": VERSION,
+        "n": docs.len(),
+        "ds": nd,
+        "ps": np,
+        "k1": K1,
+        "fw": FIELD_WEIGHTS,
+        "pc": lay.shard_target,
+        "facets": fmeta,
+    });
+    files.push(file(
+        "meta",
+        codec::js_file("meta", &codec::json_for_js(&meta)),
+    ));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(url: &str, date: &str, title: &str, body: &str) -> SearchDoc {
+        SearchDoc {
+            url: url.into(),
+            date: date.into(),
+            title: title.into(),
+            body: body.into(),
+            ..SearchDoc::default()
+        }
+    }
+
+    #[test]
+    fn output_is_deterministic_and_ordered_newest_first() {
+        let docs = vec![
+            doc("a/", "2020-01-01", "旧案例", "社工站"),
+            doc("b/", "2024-05-01", "新案例", "五社联动"),
+        ];
+        let one = build(&docs);
+        let two = build(&docs);
+        assert_eq!(one, two);
+        let d0 = one
+            .iter()
+            .find(|f| f.path == "search/idx/doc/0.js")
+            .map(|f| String::from_utf8_lossy(&f.bytes).to_string());
+        assert!(d0.unwrap_or_default().contains("\"b/\""));
+        assert!(one
+            .iter()
+            .all(|f| f.path.starts_with("search/idx/") && f.path.ends_with(".js")));
+        assert!(one.iter().any(|f| f.path == "search/idx/meta.js"));
+    }
+}
