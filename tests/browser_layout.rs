@@ -25,7 +25,11 @@ fn build_example(out: &Path) {
         .arg(out)
         .output()
         .expect("run casebook build");
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
 }
 
 fn number(b: &Browser, script: &str) -> f64 {
@@ -44,32 +48,73 @@ fn pages_fit_phone_and_desk_widths() {
     for (label, width) in [("phone", 390), ("desk", 1280)] {
         b.set_window_size(width, 900);
         for page in PAGES {
-            let url = format!("file://{}/{}", out.path().display(), common::webdriver::encode(page));
+            let url = format!(
+                "file://{}/{}",
+                out.path().display(),
+                page.split('/')
+                    .map(common::webdriver::encode)
+                    .collect::<Vec<_>>()
+                    .join("/")
+            );
             b.goto(&url);
             let overflow = number(
                 &b,
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
             );
-            assert!(overflow <= 1.0, "{page} is {overflow}px wider than a {width}px window");
-            for landmark in ["header", "nav", "main", "footer", "h1", "form[role=search] input"] {
+            assert!(
+                overflow <= 1.0,
+                "{page} is {overflow}px wider than a {width}px window"
+            );
+            for landmark in [
+                "header",
+                "nav",
+                "main",
+                "footer",
+                "h1",
+                "form[role=search] input",
+            ] {
                 assert!(b.find(landmark).is_some(), "{page} has no {landmark}");
             }
             let name = format!("{label}-{}.png", page.replace(['/', '.'], "_"));
             b.screenshot(&shots.join(name));
         }
-        let url = format!("file://{}/cases/jinshan-jincheng/index.html", out.path().display());
+        let url = format!(
+            "file://{}/cases/jinshan-jincheng/index.html",
+            out.path().display()
+        );
         b.goto(&url);
-        let panel_right = number(&b, "return document.querySelector('.meta-panel').getBoundingClientRect().right;");
-        let panel_bottom = number(&b, "return document.querySelector('.meta-panel').getBoundingClientRect().bottom;");
-        let body_left = number(&b, "return document.querySelector('.case-body').getBoundingClientRect().left;");
-        let body_top = number(&b, "return document.querySelector('.case-body').getBoundingClientRect().top;");
+        let panel_right = number(
+            &b,
+            "return document.querySelector('.meta-panel').getBoundingClientRect().right;",
+        );
+        let panel_bottom = number(
+            &b,
+            "return document.querySelector('.meta-panel').getBoundingClientRect().bottom;",
+        );
+        let body_left = number(
+            &b,
+            "return document.querySelector('.case-body').getBoundingClientRect().left;",
+        );
+        let body_top = number(
+            &b,
+            "return document.querySelector('.case-body').getBoundingClientRect().top;",
+        );
         if width < 600 {
-            assert!(panel_bottom <= body_top + 1.0, "on a phone the metadata panel should come before the text");
+            assert!(
+                panel_bottom <= body_top + 1.0,
+                "on a phone the metadata panel should come before the text"
+            );
         } else {
-            assert!(panel_right <= body_left + 1.0, "on a desk the metadata panel should sit beside the text");
+            assert!(
+                panel_right <= body_left + 1.0,
+                "on a desk the metadata panel should sit beside the text"
+            );
         }
         // Chinese text is set in a CJK font at a readable size and line height.
         let line_height = number(&b, "const s = getComputedStyle(document.querySelector('.prose p')); return parseFloat(s.lineHeight) / parseFloat(s.fontSize);");
-        assert!((1.6..=2.0).contains(&line_height), "body line height {line_height}");
+        assert!(
+            (1.6..=2.0).contains(&line_height),
+            "body line height {line_height}"
+        );
     }
 }

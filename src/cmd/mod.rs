@@ -5,8 +5,8 @@ pub mod check;
 pub mod init;
 pub mod new;
 pub mod pdf;
-pub mod serve;
 pub mod search;
+pub mod serve;
 
 use casebook::diagnostics::{Diagnostic, Severity};
 
