@@ -1,0 +1,93 @@
+//! The build pipeline, top to bottom: load → validate → model → render → write.
+//!
+//! [`load_site`] runs the first three stages and is shared by `build`, `check`, `serve`
+//! and `pdf`; [`build`] renders the model into a staging folder and swaps it in.
+
+use crate::config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::error::{Error, Result};
+use crate::model::{self, Site};
+use crate::render::{self, Counting, Output};
+use crate::theme::Theme;
+use crate::write::Staging;
+use crate::{load, validate};
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Defaults to `<root>/public`.
+    pub out: Option<PathBuf>,
+    /// Overrides the config's `base_url`.
+    pub base_url: Option<String>,
+    /// Include `draft: true` cases.
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    pub fn out_dir(&self) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub files: usize,
+    pub cases: usize,
+    /// Warnings (a successful build has no errors).
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// Load, validate and model the site. On content errors, `Err(Error::Content)` holds
+/// every problem found (errors and warnings), sorted by file and line.
+pub fn load_site(opts: &BuildOptions) -> Result<(Site, Vec<Diagnostic>)> {
+    let (mut config, config_warnings) = config::load(&opts.root).map_err(Error::Content)?;
+    if let Some(url) = &opts.base_url {
+        config.base_url = if url.ends_with('/') {
+            url.clone()
+        } else {
+            format!("{url}/")
+        };
+    }
+    let diags = Diagnostics::new();
+    diags.extend(config_warnings);
+    let sources = load::load(&opts.root, &diags);
+    let validated = validate::validate(sources, opts.drafts, &diags);
+    let site = model::build(opts.root.clone(), config, validated, &diags);
+    let all = diags.into_sorted();
+    if all.iter().any(|d| d.severity == Severity::Error) {
+        return Err(Error::Content(all));
+    }
+    Ok((site, all))
+}
+
+/// Renders `site` into `out`, returning (pages, files) written.
+pub fn render(site: &Site, out: &dyn Output) -> Result<(usize, usize)> {
+    let theme = Theme::load(&site.root, &site.config.theme, &site.config.language)?;
+    let counting = Counting::new(out);
+    render::render_site(site, &theme, &counting)?;
+    Ok((
+        counting.pages.load(Ordering::Relaxed),
+        counting.files.load(Ordering::Relaxed),
+    ))
+}
+
+/// The whole build. The output folder is replaced only if everything succeeded.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let start = Instant::now();
+    let (site, warnings) = load_site(opts)?;
+    let staging = Staging::new(&opts.out_dir())?;
+    let (pages, files) = render(&site, &staging)?;
+    staging.commit()?;
+    Ok(BuildReport {
+        pages,
+        files,
+        cases: site.cases.len(),
+        warnings,
+        elapsed: start.elapsed(),
+    })
+}

@@ -1,0 +1,82 @@
+//! Helpers that map YAML problems back to lines of the editor's file.
+//!
+//! serde_yaml's `Value` carries no positions, so field lines are found by scanning the
+//! front matter text: top-level keys start a line, list items follow their key.
+
+use crate::diagnostics::Diagnostic;
+
+/// 1-based line (within `yaml`) of the top-level `key:`.
+pub fn line_of_key(yaml: &str, key: &str) -> Option<usize> {
+    yaml.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+                || l.strip_prefix(&format!("\"{key}\""))
+                    .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
+}
+
+/// 1-based line of the first line at or after the `key:` line that contains `needle`.
+pub fn line_of_value(yaml: &str, key: &str, needle: &str) -> Option<usize> {
+    let start = line_of_key(yaml, key)?;
+    let mut seen_key = false;
+    for (i, l) in yaml.lines().enumerate().skip(start - 1) {
+        // Stop at the next top-level key.
+        if seen_key && !l.is_empty() && !l.starts_with([' ', '\t', '-', '#']) {
+            break;
+        }
+        seen_key = true;
+        if !needle.is_empty() && l.contains(needle) {
+            return Some(i + 1);
+        }
+    }
+    Some(start)
+}
+
+/// Turns a YAML syntax error into a diagnostic at the right line of the file, given the
+/// file line where the YAML text starts (0 when the YAML is the whole file).
+pub fn yaml_error_diagnostic(file: &str, err: &serde_yaml::Error, first_line: usize) -> Diagnostic {
+    let raw = err.to_string();
+    // serde_yaml appends " at line L column C"; we print the position ourselves.
+    let message = raw
+        .split(" at line ")
+        .next()
+        .unwrap_or(&raw)
+        .trim()
+        .to_string();
+    let mut d = Diagnostic::error(file, format!("the YAML is not valid: {message}")).hint(
+        "check the line: each field is `name: value`, lists are `[a, b]` or lines starting with `- `, and text containing `: ` or `#` needs quotes",
+    );
+    if let Some(loc) = err.location() {
+        let line = if first_line == 0 {
+            loc.line()
+        } else {
+            first_line + loc.line().saturating_sub(1)
+        };
+        d = d.at_column(line, loc.column());
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_keys_and_values() {
+        let y = "title: a\nfunding:\n  - {source: 政府, amount: 很多}\ntags: [x]\n";
+        assert_eq!(line_of_key(y, "tags"), Some(4));
+        assert_eq!(line_of_key(y, "tag"), None);
+        assert_eq!(line_of_value(y, "funding", "很多"), Some(3));
+        assert_eq!(line_of_value(y, "funding", "nothing"), Some(2));
+    }
+
+    #[test]
+    fn yaml_error_is_shifted_to_file_lines() {
+        let err = serde_yaml::from_str::<serde_yaml::Value>("title: a\nb: [1,\n").unwrap_err();
+        let d = yaml_error_diagnostic("x.md", &err, 2);
+        assert!(d.line.unwrap() >= 3, "{d}");
+        assert!(d.message.starts_with("the YAML is not valid"));
+    }
+}

@@ -1,0 +1,169 @@
+//! Which internal addresses exist, for checking and rewriting links in content.
+//!
+//! Editors link to a case as `/cases/<slug>/`, to a page as `/<slug>/`, to a site section
+//! as `/regions/` etc., to a static file as `/images/x.png`, or to another Markdown file by
+//! its relative path (`../other.md`).
+
+use crate::markdown::links::is_external;
+use crate::markdown::LinkResolver;
+use crate::validate::Validated;
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+pub struct SiteLinks {
+    /// Site-relative addresses that exist, without leading `/`.
+    known: HashSet<String>,
+    /// Source file path → its page address.
+    by_file: HashMap<PathBuf, String>,
+}
+
+/// Sections that every site has.
+const SECTIONS: &[&str] = &[
+    "",
+    "cases/",
+    "regions/",
+    "domains/",
+    "tags/",
+    "organizations/",
+    "brands/",
+    "beneficiaries/",
+    "funding/",
+    "years/",
+    "search/",
+    "stats/",
+    "collections/",
+    "print/",
+    "atom.xml",
+    "sitemap.xml",
+    "data/cases.json",
+    "data/cases.csv",
+];
+
+impl SiteLinks {
+    pub fn new(_root: &Path, v: &Validated, static_files: &[String]) -> Self {
+        let mut known: HashSet<String> = SECTIONS.iter().map(|s| s.to_string()).collect();
+        let mut by_file = HashMap::new();
+        for (src, meta) in &v.cases {
+            let url = format!("cases/{}/", meta.slug);
+            by_file.insert(normalize(&src.path), url.clone());
+            known.insert(url);
+        }
+        for (src, meta) in &v.pages {
+            let url = format!("{}/", meta.slug);
+            by_file.insert(normalize(&src.path), url.clone());
+            known.insert(url);
+        }
+        for src in &v.collections {
+            known.insert(format!("collections/{}/", src.stem()));
+        }
+        known.extend(static_files.iter().cloned());
+        SiteLinks { known, by_file }
+    }
+
+    pub fn from_file(&self, file: &Path) -> FileLinks<'_> {
+        FileLinks {
+            site: self,
+            dir: file.parent().map(Path::to_path_buf).unwrap_or_default(),
+        }
+    }
+}
+
+pub struct FileLinks<'a> {
+    site: &'a SiteLinks,
+    dir: PathBuf,
+}
+
+impl LinkResolver for FileLinks<'_> {
+    fn resolve(&self, dest: &str) -> Result<Option<String>, String> {
+        if is_external(dest) {
+            return Ok(None);
+        }
+        if let Some(path) = dest.strip_prefix('/') {
+            return self.site_path(path).map(Some);
+        }
+        let (file, _) = dest.split_once('?').unwrap_or((dest, ""));
+        if file.ends_with(".md") {
+            let target = normalize(&self.dir.join(file));
+            return match self.site.by_file.get(&target) {
+                Some(url) => Ok(Some(url.clone())),
+                None => Err(format!("there is no case or page file at {file}")),
+            };
+        }
+        // Other relative links (e.g. to an image beside the page) are kept as written.
+        Ok(None)
+    }
+}
+
+impl FileLinks<'_> {
+    fn site_path(&self, path: &str) -> Result<String, String> {
+        let decoded = percent_decode(path);
+        let known = &self.site.known;
+        if known.contains(&decoded) {
+            return Ok(decoded);
+        }
+        let with_slash = format!(
+            "{}/",
+            decoded.trim_end_matches("index.html").trim_end_matches('/')
+        );
+        if known.contains(&with_slash) {
+            return Ok(with_slash);
+        }
+        // Taxonomy term pages are generated from case metadata; accept any address
+        // under a taxonomy section (the section itself is checked above).
+        let taxonomy_sections = [
+            "regions/",
+            "domains/",
+            "tags/",
+            "organizations/",
+            "brands/",
+            "beneficiaries/",
+            "funding/",
+            "years/",
+        ];
+        if taxonomy_sections.iter().any(|s| decoded.starts_with(s)) {
+            return Ok(with_slash);
+        }
+        if let Some(slug) = decoded.strip_prefix("cases/") {
+            return Err(format!(
+                "no case has the slug \"{}\"",
+                slug.trim_end_matches('/')
+            ));
+        }
+        Err(format!(
+            "no case, page or static file has the address /{decoded}"
+        ))
+    }
+}
+
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}

@@ -1,0 +1,246 @@
+//! Model: the site as readers will see it, built once from validated sources and
+//! read-only afterwards. Cases are rendered from Markdown here (links need the whole
+//! site to be known), taxonomies and aggregates are computed here; turning the model into
+//! files is `render`'s job.
+
+pub mod aggregate;
+pub mod collate;
+pub mod links;
+pub mod related;
+pub mod taxonomy;
+
+pub use aggregate::Totals;
+pub use taxonomy::{Taxonomy, TaxonomyKind, Term};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::SourceFile;
+use crate::markdown::{self, Heading, RenderOptions};
+use crate::validate::{CaseMeta, Organization, PageMeta, Validated};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub meta: CaseMeta,
+    /// Source file relative to the site root.
+    pub source: String,
+    /// Page address relative to the site root: `cases/<slug>/`.
+    pub url: String,
+    pub html: String,
+    pub text: String,
+    pub headings: Vec<Heading>,
+    /// Indices into `Site::cases`, best first.
+    pub related: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub meta: PageMeta,
+    pub source: String,
+    /// `<slug>/`, or empty for the home introduction.
+    pub url: String,
+    pub html: String,
+    pub text: String,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub home: Option<Page>,
+    /// Newest first; ties by title, then slug.
+    pub cases: Vec<Case>,
+    pub pages: Vec<Page>,
+    pub organizations: BTreeMap<String, Organization>,
+    pub taxonomies: Vec<Taxonomy>,
+    pub totals: Totals,
+    /// Collection sources, resolved by the collections stage.
+    pub collection_sources: Vec<SourceFile>,
+    /// Files under `static/`, relative to it.
+    pub static_files: Vec<String>,
+}
+
+impl Site {
+    pub fn taxonomy(&self, kind: TaxonomyKind) -> &Taxonomy {
+        // Every kind is built by `taxonomy::build_all`, in `TaxonomyKind::ALL` order.
+        &self.taxonomies[kind as usize]
+    }
+
+    pub fn case_by_slug(&self, slug: &str) -> Option<(usize, &Case)> {
+        self.cases
+            .iter()
+            .enumerate()
+            .find(|(_, c)| c.meta.slug == slug)
+    }
+}
+
+/// Builds the model. Link problems and organization warnings go to `diags`.
+pub fn build(root: PathBuf, config: Config, v: Validated, diags: &Diagnostics) -> Site {
+    let static_files = list_static(&root);
+    let resolver_index = links::SiteLinks::new(&root, &v, &static_files);
+    let trusted = config.trusted_html;
+    let mut cases: Vec<Case> = v
+        .cases
+        .par_iter()
+        .map(|(src, meta)| {
+            let url = format!("cases/{}/", meta.slug);
+            let r = render_body(src, "../../", trusted, &resolver_index, diags);
+            Case {
+                meta: meta.clone(),
+                source: src.rel.clone(),
+                url,
+                html: r.html,
+                text: r.text,
+                headings: r.headings,
+                related: Vec::new(),
+            }
+        })
+        .collect();
+    cases.sort_by(|a, b| {
+        b.meta
+            .date
+            .cmp(&a.meta.date)
+            .then_with(|| a.meta.title.cmp(&b.meta.title))
+            .then_with(|| a.meta.slug.cmp(&b.meta.slug))
+    });
+    let pages = v
+        .pages
+        .iter()
+        .map(|(src, meta)| {
+            page(
+                src,
+                meta,
+                format!("{}/", meta.slug),
+                "../",
+                trusted,
+                &resolver_index,
+                diags,
+            )
+        })
+        .collect();
+    let home = v.home.as_ref().map(|(src, meta)| {
+        page(
+            src,
+            meta,
+            String::new(),
+            "",
+            trusted,
+            &resolver_index,
+            diags,
+        )
+    });
+    warn_unknown_organizations(&v, diags);
+    let taxonomies = taxonomy::build_all(&cases);
+    let related = related::compute(&cases, &taxonomies);
+    for (case, rel) in cases.iter_mut().zip(related) {
+        case.related = rel;
+    }
+    let totals = Totals::of(cases.iter());
+    Site {
+        root,
+        config,
+        home,
+        cases,
+        pages,
+        organizations: v.organizations,
+        taxonomies,
+        totals,
+        collection_sources: v.collections,
+        static_files,
+    }
+}
+
+fn page(
+    src: &SourceFile,
+    meta: &PageMeta,
+    url: String,
+    root: &str,
+    trusted: bool,
+    resolver: &links::SiteLinks,
+    diags: &Diagnostics,
+) -> Page {
+    let r = render_body(src, root, trusted, resolver, diags);
+    Page {
+        meta: meta.clone(),
+        source: src.rel.clone(),
+        url,
+        html: r.html,
+        text: r.text,
+    }
+}
+
+fn render_body(
+    src: &SourceFile,
+    root: &str,
+    trusted: bool,
+    index: &links::SiteLinks,
+    diags: &Diagnostics,
+) -> markdown::Rendered {
+    let resolver = index.from_file(&src.path);
+    let r = markdown::render(
+        &src.body,
+        &RenderOptions {
+            root,
+            trusted_html: trusted,
+            resolver: &resolver,
+        },
+    );
+    for p in &r.link_problems {
+        diags.push(
+            Diagnostic::error(&src.rel, format!("the link \"{}\" leads nowhere: {}", p.dest, p.message))
+                .at(src.body_line + p.line - 1)
+                .hint("link to a case as `/cases/<slug>/`, to a page as `/<slug>/`, or to another Markdown file by its path, like `../other-case.md`"),
+        );
+    }
+    r
+}
+
+fn warn_unknown_organizations(v: &Validated, diags: &Diagnostics) {
+    let Some(file) = &v.organizations_file else {
+        return;
+    };
+    for (src, meta) in &v.cases {
+        let Some(org) = &meta.organization else {
+            continue;
+        };
+        if !v.organizations.contains_key(org) {
+            let line = crate::load::yaml::line_of_key(&src.yaml, "organization")
+                .map(|l| l + src.yaml_line - 1);
+            let mut d = Diagnostic::warning(
+                &src.rel,
+                format!("the organization \"{org}\" is not in {file}"),
+            )
+            .line_opt(line)
+            .field("organization");
+            d = match crate::validate::suggest::closest(
+                org,
+                v.organizations.keys().map(String::as_str),
+            ) {
+                Some(near) => d.hint(format!("did you mean \"{near}\"?")),
+                None => d.hint(format!(
+                    "add it to {file} with its website, founding year and a description"
+                )),
+            };
+            diags.push(d);
+        }
+    }
+}
+
+fn list_static(root: &std::path::Path) -> Vec<String> {
+    let dir = root.join("static");
+    let mut files: Vec<String> = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            e.path()
+                .strip_prefix(&dir)
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+        })
+        .collect();
+    files.sort();
+    files
+}

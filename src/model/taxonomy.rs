@@ -1,0 +1,234 @@
+//! Taxonomies: the ways into the compendium (region, domain, tag, organization, brand,
+//! beneficiary group, funder, year), each a list of terms with the cases under them.
+//! Regions are hierarchical: a province's term holds every case below it.
+
+use super::{collate, Case, Totals};
+use serde::Serialize;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TaxonomyKind {
+    Regions = 0,
+    Domains,
+    Tags,
+    Organizations,
+    Brands,
+    Beneficiaries,
+    Funding,
+    Years,
+}
+
+impl TaxonomyKind {
+    pub const ALL: [TaxonomyKind; 8] = [
+        TaxonomyKind::Regions,
+        TaxonomyKind::Domains,
+        TaxonomyKind::Tags,
+        TaxonomyKind::Organizations,
+        TaxonomyKind::Brands,
+        TaxonomyKind::Beneficiaries,
+        TaxonomyKind::Funding,
+        TaxonomyKind::Years,
+    ];
+
+    /// The output folder, which is also the key of its UI label.
+    pub fn key(self) -> &'static str {
+        match self {
+            TaxonomyKind::Regions => "regions",
+            TaxonomyKind::Domains => "domains",
+            TaxonomyKind::Tags => "tags",
+            TaxonomyKind::Organizations => "organizations",
+            TaxonomyKind::Brands => "brands",
+            TaxonomyKind::Beneficiaries => "beneficiaries",
+            TaxonomyKind::Funding => "funding",
+            TaxonomyKind::Years => "years",
+        }
+    }
+
+    /// How an index of this taxonomy is ordered: years newest first; names a reader
+    /// looks up (places, organizations, brands, tags) by pinyin; the rest largest first.
+    pub fn order(self) -> TermOrder {
+        match self {
+            TaxonomyKind::Years => TermOrder::Newest,
+            TaxonomyKind::Regions
+            | TaxonomyKind::Organizations
+            | TaxonomyKind::Brands
+            | TaxonomyKind::Tags => TermOrder::Name,
+            _ => TermOrder::Size,
+        }
+    }
+
+    /// The terms of one case under this taxonomy (for regions: every level).
+    pub fn terms_of(self, case: &Case) -> Vec<Vec<String>> {
+        let m = &case.meta;
+        let flat = |v: &[String]| v.iter().map(|s| vec![s.clone()]).collect::<Vec<_>>();
+        let mut out = match self {
+            TaxonomyKind::Regions => (1..=m.region.len())
+                .map(|n| m.region[..n].to_vec())
+                .collect(),
+            TaxonomyKind::Domains => flat(&m.domains),
+            TaxonomyKind::Tags => flat(&m.tags),
+            TaxonomyKind::Organizations => m.organization.iter().map(|o| vec![o.clone()]).collect(),
+            TaxonomyKind::Brands => m.brand.iter().map(|b| vec![b.clone()]).collect(),
+            TaxonomyKind::Beneficiaries => m
+                .beneficiaries
+                .iter()
+                .map(|b| vec![b.group.clone()])
+                .collect(),
+            TaxonomyKind::Funding => m.funding.iter().map(|f| vec![f.source.clone()]).collect(),
+            TaxonomyKind::Years => vec![vec![m.date.format("%Y").to_string()]],
+        };
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermOrder {
+    Newest,
+    Name,
+    Size,
+}
+
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    /// For regions the full path (province first); otherwise just `[name]`.
+    pub path: Vec<String>,
+    /// `regions/四川省/乐山市/`.
+    pub url: String,
+    /// Indices into `Site::cases`, newest first.
+    pub cases: Vec<usize>,
+    /// Child terms (regions only), indices into `Taxonomy::terms`.
+    pub children: Vec<usize>,
+    pub parent: Option<usize>,
+    pub totals: Totals,
+}
+
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    pub kind: TaxonomyKind,
+    /// In [`TaxonomyKind::order`].
+    pub terms: Vec<Term>,
+    /// Top-level terms (all terms except nested regions).
+    pub roots: Vec<usize>,
+    lookup: HashMap<Vec<String>, usize>,
+}
+
+impl Taxonomy {
+    pub fn term(&self, path: &[String]) -> Option<&Term> {
+        self.lookup.get(path).map(|&i| &self.terms[i])
+    }
+
+    pub fn term_index(&self, path: &[String]) -> Option<usize> {
+        self.lookup.get(path).copied()
+    }
+}
+
+/// A term name as a URL path segment: readable (Chinese stays Chinese), but without
+/// characters that would break a path.
+pub fn segment(name: &str) -> String {
+    let s: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() || "/\\?#%&:<>\"'|*".contains(c) {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let s = s.trim_matches('.').to_string();
+    if s.is_empty() {
+        "-".to_string()
+    } else {
+        s
+    }
+}
+
+pub fn build_all(cases: &[Case]) -> Vec<Taxonomy> {
+    TaxonomyKind::ALL.iter().map(|&k| build(k, cases)).collect()
+}
+
+fn build(kind: TaxonomyKind, cases: &[Case]) -> Taxonomy {
+    let mut members: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+    for (i, case) in cases.iter().enumerate() {
+        for path in kind.terms_of(case) {
+            members.entry(path).or_default().push(i);
+        }
+    }
+    let mut paths: Vec<(String, Vec<String>, Vec<usize>)> = members
+        .into_iter()
+        .map(|(path, idx)| (collate::key(&path.join(" ")), path, idx))
+        .collect();
+    paths.sort_by(|(ka, pa, ca), (kb, pb, cb)| match kind.order() {
+        TermOrder::Newest => pb.cmp(pa),
+        TermOrder::Name => ka.cmp(kb).then_with(|| pa.cmp(pb)),
+        TermOrder::Size => cb
+            .len()
+            .cmp(&ca.len())
+            .then_with(|| ka.cmp(kb))
+            .then_with(|| pa.cmp(pb)),
+    });
+    let mut terms: Vec<Term> = paths
+        .into_iter()
+        .map(|(_, path, idx)| {
+            let url = format!(
+                "{}/{}/",
+                kind.key(),
+                path.iter()
+                    .map(|p| segment(p))
+                    .collect::<Vec<_>>()
+                    .join("/")
+            );
+            Term {
+                name: path.last().cloned().unwrap_or_default(),
+                totals: Totals::of(idx.iter().map(|&i| &cases[i])),
+                path,
+                url,
+                cases: idx,
+                children: Vec::new(),
+                parent: None,
+            }
+        })
+        .collect();
+    let lookup: HashMap<Vec<String>, usize> = terms
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.path.clone(), i))
+        .collect();
+    let mut roots = Vec::new();
+    for i in 0..terms.len() {
+        let path = &terms[i].path;
+        match (path.len() > 1)
+            .then(|| lookup.get(&path[..path.len() - 1]))
+            .flatten()
+        {
+            Some(&p) => {
+                terms[i].parent = Some(p);
+                terms[p].children.push(i);
+            }
+            None => roots.push(i),
+        }
+    }
+    Taxonomy {
+        kind,
+        terms,
+        roots,
+        lookup,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_keep_chinese_and_drop_path_breakers() {
+        assert_eq!(segment("养老服务"), "养老服务");
+        assert_eq!(segment("a/b ?c"), "a-b--c");
+        assert_eq!(segment(".."), "-");
+    }
+}

@@ -1,0 +1,151 @@
+//! Template context shared by every page, and the views of cases that listings show.
+
+use crate::config::Config;
+use crate::i18n::Strings;
+use crate::model::{Case, Site, TaxonomyKind};
+use serde::Serialize;
+use tera::Context;
+
+/// `../` once per folder level of `url`, so links work under any sub-path and from disk.
+pub fn root_prefix(url: &str) -> String {
+    let depth = url.trim_end_matches(|c| c != '/').matches('/').count();
+    "../".repeat(depth)
+}
+
+/// The file a page address is written to.
+pub fn file_for(url: &str) -> String {
+    if url.is_empty() || url.ends_with('/') {
+        format!("{url}index.html")
+    } else {
+        url.to_string()
+    }
+}
+
+pub fn absolute(config: &Config, url: &str) -> String {
+    if config.base_url.is_empty() {
+        String::new()
+    } else {
+        format!("{}{}", config.base_url, url)
+    }
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    url: &'static str,
+    label: &'static str,
+}
+
+pub fn base(site: &Site, strings: &Strings) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("site", &site.config);
+    ctx.insert("lang", strings.lang);
+    ctx.insert("base_path", &site.config.base_path());
+    ctx.insert("t", strings.map());
+    let nav: Vec<NavItem> = [
+        ("cases/", "all_cases"),
+        ("regions/", "regions"),
+        ("domains/", "domains"),
+        ("stats/", "stats"),
+        ("search/", "search"),
+    ]
+    .iter()
+    .map(|(url, key)| NavItem {
+        url,
+        label: strings.get(key),
+    })
+    .collect();
+    ctx.insert("nav", &nav);
+    ctx.insert(
+        "about_url",
+        &site
+            .pages
+            .iter()
+            .find(|p| p.meta.slug == "about")
+            .map(|p| p.url.clone()),
+    );
+    ctx.insert(
+        "taxonomy_keys",
+        &TaxonomyKind::ALL
+            .iter()
+            .map(|k| k.key())
+            .collect::<Vec<_>>(),
+    );
+    ctx
+}
+
+/// A case as listings show it.
+#[derive(Serialize)]
+pub struct CaseCard<'a> {
+    pub url: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub date: String,
+    pub region: &'a [String],
+    pub organization: Option<&'a str>,
+    pub domains: &'a [String],
+    pub featured: bool,
+}
+
+impl<'a> CaseCard<'a> {
+    pub fn of(case: &'a Case) -> Self {
+        let m = &case.meta;
+        CaseCard {
+            url: &case.url,
+            title: &m.title,
+            summary: m.summary.as_deref().unwrap_or(""),
+            date: m.date.format("%Y-%m-%d").to_string(),
+            region: &m.region,
+            organization: m.organization.as_deref(),
+            domains: &m.domains,
+            featured: m.featured,
+        }
+    }
+}
+
+/// Links to the term pages of a region path: each level a breadcrumb.
+#[derive(Serialize)]
+pub struct Crumb {
+    pub name: String,
+    pub url: String,
+}
+
+pub fn region_crumbs(region: &[String]) -> Vec<Crumb> {
+    (1..=region.len())
+        .map(|n| Crumb {
+            name: region[n - 1].clone(),
+            url: term_url(TaxonomyKind::Regions, &region[..n]),
+        })
+        .collect()
+}
+
+pub fn term_url(kind: TaxonomyKind, path: &[String]) -> String {
+    let segs: Vec<String> = path
+        .iter()
+        .map(|p| crate::model::taxonomy::segment(p))
+        .collect();
+    format!("{}/{}/", kind.key(), segs.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_prefix_counts_folders() {
+        assert_eq!(root_prefix(""), "");
+        assert_eq!(root_prefix("cases/x/"), "../../");
+        assert_eq!(
+            root_prefix("regions/四川省/乐山市/page/2/"),
+            "../../../../../"
+        );
+        assert_eq!(root_prefix("404.html"), "");
+        assert_eq!(root_prefix("data/x.json"), "../");
+    }
+
+    #[test]
+    fn file_for_pages_and_files() {
+        assert_eq!(file_for(""), "index.html");
+        assert_eq!(file_for("cases/x/"), "cases/x/index.html");
+        assert_eq!(file_for("404.html"), "404.html");
+    }
+}

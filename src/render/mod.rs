@@ -1,0 +1,102 @@
+//! Render: turns the read-only [`Site`] into files. Each submodule renders one kind of
+//! output (case pages, taxonomy pages, assets …) and emits files through an [`Output`];
+//! none of them changes the site.
+
+pub mod assets;
+pub mod context;
+pub mod pages;
+pub mod taxonomy;
+
+use crate::error::{Error, Result};
+use crate::i18n::Strings;
+use crate::model::Site;
+use crate::theme::{describe_tera_error, Theme};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tera::Context;
+
+/// Where rendered files go: a staging folder on disk, or nowhere (for `check`).
+pub trait Output: Sync {
+    /// `path` is relative to the site root, `/`-separated.
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
+}
+
+/// Counts what is written, for the build summary.
+pub struct Counting<'a> {
+    inner: &'a dyn Output,
+    pub pages: AtomicUsize,
+    pub files: AtomicUsize,
+}
+
+impl<'a> Counting<'a> {
+    pub fn new(inner: &'a dyn Output) -> Self {
+        Counting {
+            inner,
+            pages: AtomicUsize::new(0),
+            files: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl Output for Counting<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        if path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.inner.write(path, bytes)
+    }
+}
+
+/// What every renderer needs: the site, its theme, its UI strings.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub strings: Strings,
+    base: Context,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, theme: &'a Theme) -> Self {
+        let strings = Strings::for_language(&site.config.language);
+        let base = context::base(site, &strings);
+        Renderer {
+            site,
+            theme,
+            strings,
+            base,
+        }
+    }
+
+    /// A context for the page at `url` (site-relative, e.g. `cases/x/`).
+    pub fn context(&self, url: &str, title: &str) -> Context {
+        let mut ctx = self.base.clone();
+        ctx.insert("root", &context::root_prefix(url));
+        ctx.insert("url", url);
+        ctx.insert("canonical", &context::absolute(&self.site.config, url));
+        ctx.insert("page_title", title);
+        ctx.insert("description", &self.site.config.description);
+        ctx
+    }
+
+    pub fn render(&self, template: &str, ctx: &Context) -> Result<String> {
+        self.theme
+            .tera
+            .render(template, ctx)
+            .map_err(|e| Error::Template(format!("{template}: {}", describe_tera_error(&e))))
+    }
+
+    /// Renders `template` and writes it as `<url>index.html` (or `url` if it names a file).
+    pub fn emit(&self, out: &dyn Output, template: &str, url: &str, ctx: &Context) -> Result<()> {
+        let html = self.render(template, ctx)?;
+        out.write(&context::file_for(url), html.as_bytes())
+    }
+}
+
+/// Renders the whole site.
+pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
+    let r = Renderer::new(site, theme);
+    assets::render(&r, out)?;
+    pages::render(&r, out)?;
+    taxonomy::render(&r, out)?;
+    Ok(())
+}

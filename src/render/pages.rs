@@ -1,0 +1,307 @@
+//! Pages: the front page, every case page, the list of all cases, standalone pages
+//! and the 404 page.
+
+use super::context::{region_crumbs, term_url, CaseCard, Crumb};
+use super::{Output, Renderer};
+use crate::error::Result;
+use crate::model::{Case, Page, TaxonomyKind};
+use crate::quantity;
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub fn render(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
+    home(r, out)?;
+    r.site
+        .cases
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(i, case)| case_page(r, out, i, case))?;
+    all_cases(r, out)?;
+    for page in &r.site.pages {
+        standalone(r, out, page)?;
+    }
+    let ctx = r.context("404.html", r.strings.get("not_found_title"));
+    r.emit(out, "404.html", "404.html", &ctx)
+}
+
+#[derive(Serialize)]
+struct WayIn {
+    key: &'static str,
+    label: &'static str,
+    url: String,
+    terms: Vec<Crumb>,
+    count: usize,
+}
+
+fn home(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
+    let site = r.site;
+    let mut ctx = r.context("", &site.config.title);
+    ctx.insert("intro", &site.home.as_ref().map(|h| h.html.as_str()));
+    let featured: Vec<CaseCard> = site
+        .cases
+        .iter()
+        .filter(|c| c.meta.featured)
+        .take(6)
+        .map(CaseCard::of)
+        .collect();
+    let latest: Vec<CaseCard> = site
+        .cases
+        .iter()
+        .take(site.config.paginate.min(10))
+        .map(CaseCard::of)
+        .collect();
+    ctx.insert("featured", &featured);
+    ctx.insert("latest", &latest);
+    let ways: Vec<WayIn> = [
+        TaxonomyKind::Regions,
+        TaxonomyKind::Domains,
+        TaxonomyKind::Beneficiaries,
+        TaxonomyKind::Funding,
+    ]
+    .iter()
+    .map(|&k| {
+        let tax = site.taxonomy(k);
+        WayIn {
+            key: k.key(),
+            label: r.strings.get(k.key()),
+            url: format!("{}/", k.key()),
+            terms: tax
+                .roots
+                .iter()
+                .take(8)
+                .map(|&i| Crumb {
+                    name: tax.terms[i].name.clone(),
+                    url: tax.terms[i].url.clone(),
+                })
+                .collect(),
+            count: tax.roots.len(),
+        }
+    })
+    .collect();
+    ctx.insert("ways", &ways);
+    ctx.insert("totals", &site.totals);
+    ctx.insert("case_total", &site.cases.len());
+    r.emit(out, "index.html", "", &ctx)
+}
+
+#[derive(Serialize)]
+struct Link {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct OrgView<'a> {
+    name: &'a str,
+    url: String,
+    website: Option<&'a str>,
+    founded: Option<&'a str>,
+    description: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct BeneficiaryRow<'a> {
+    group: &'a str,
+    url: String,
+    text: &'a str,
+    value: f64,
+    approx: bool,
+    unit: &'a str,
+}
+
+#[derive(Serialize)]
+struct FundingRow<'a> {
+    source: &'a str,
+    url: String,
+    text: &'a str,
+    yuan: f64,
+    display: String,
+    approx: bool,
+    year: Option<i32>,
+}
+
+fn links(kind: TaxonomyKind, names: &[String]) -> Vec<Link> {
+    names
+        .iter()
+        .map(|n| Link {
+            name: n.clone(),
+            url: term_url(kind, std::slice::from_ref(n)),
+        })
+        .collect()
+}
+
+fn case_page(r: &Renderer<'_>, out: &dyn Output, i: usize, case: &Case) -> Result<()> {
+    let site = r.site;
+    let m = &case.meta;
+    let mut ctx = r.context(&case.url, &m.title);
+    if let Some(s) = &m.summary {
+        ctx.insert("description", s);
+    }
+    ctx.insert("case", &CaseCard::of(case));
+    ctx.insert("body", &case.html);
+    ctx.insert("headings", &case.headings);
+    ctx.insert("crumbs", &region_crumbs(&m.region));
+    ctx.insert(
+        "organization",
+        &m.organization.as_deref().map(|name| {
+            let details = site.organizations.get(name);
+            OrgView {
+                name,
+                url: term_url(TaxonomyKind::Organizations, &[name.to_string()]),
+                website: details.and_then(|d| d.website.as_deref()),
+                founded: details.and_then(|d| d.founded.as_deref()),
+                description: details.and_then(|d| d.description.as_deref()),
+            }
+        }),
+    );
+    ctx.insert(
+        "brand",
+        &m.brand.as_ref().map(|b| Link {
+            name: b.clone(),
+            url: term_url(TaxonomyKind::Brands, std::slice::from_ref(b)),
+        }),
+    );
+    ctx.insert("domains", &links(TaxonomyKind::Domains, &m.domains));
+    ctx.insert("tags", &links(TaxonomyKind::Tags, &m.tags));
+    let year = m.date.format("%Y").to_string();
+    ctx.insert(
+        "year",
+        &Link {
+            url: term_url(TaxonomyKind::Years, std::slice::from_ref(&year)),
+            name: year,
+        },
+    );
+    let beneficiaries: Vec<BeneficiaryRow> = m
+        .beneficiaries
+        .iter()
+        .map(|b| BeneficiaryRow {
+            group: &b.group,
+            url: term_url(TaxonomyKind::Beneficiaries, std::slice::from_ref(&b.group)),
+            text: &b.count.text,
+            value: b.count.value,
+            approx: b.count.approx,
+            unit: &b.unit,
+        })
+        .collect();
+    ctx.insert("beneficiaries", &beneficiaries);
+    let funding: Vec<FundingRow> = m
+        .funding
+        .iter()
+        .map(|f| FundingRow {
+            source: &f.source,
+            url: term_url(TaxonomyKind::Funding, std::slice::from_ref(&f.source)),
+            text: &f.amount.text,
+            yuan: f.amount.yuan,
+            display: quantity::format_yuan(f.amount.yuan, f.amount.approx, &site.config.language),
+            approx: f.amount.approx,
+            year: f.year,
+        })
+        .collect();
+    ctx.insert("funding", &funding);
+    let related: Vec<CaseCard> = case
+        .related
+        .iter()
+        .map(|&j| CaseCard::of(&site.cases[j]))
+        .collect();
+    ctx.insert("related", &related);
+    // Site order is newest first: "previous" is the older neighbour.
+    ctx.insert("previous", &site.cases.get(i + 1).map(CaseCard::of));
+    ctx.insert(
+        "next",
+        &i.checked_sub(1)
+            .and_then(|j| site.cases.get(j))
+            .map(CaseCard::of),
+    );
+    r.emit(out, "case.html", &case.url, &ctx)
+}
+
+/// One page of a paginated listing.
+#[derive(Serialize)]
+pub struct Pager {
+    pub number: usize,
+    pub total: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    pub first_url: String,
+}
+
+/// Splits `items` into pages: page 1 at `base`, page n at `base` + `page/n/`.
+pub fn paginate<'a, T>(
+    base: &str,
+    items: &'a [T],
+    per_page: usize,
+) -> Vec<(String, &'a [T], Pager)> {
+    let per_page = per_page.max(1);
+    let chunks: Vec<&[T]> = if items.is_empty() {
+        vec![&items[..0]]
+    } else {
+        items.chunks(per_page).collect()
+    };
+    let total = chunks.len();
+    let url = |n: usize| {
+        if n == 1 {
+            base.to_string()
+        } else {
+            format!("{base}page/{n}/")
+        }
+    };
+    chunks
+        .into_iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            let n = i + 1;
+            let pager = Pager {
+                number: n,
+                total,
+                prev_url: (n > 1).then(|| url(n - 1)),
+                next_url: (n < total).then(|| url(n + 1)),
+                first_url: base.to_string(),
+            };
+            (url(n), chunk, pager)
+        })
+        .collect()
+}
+
+fn all_cases(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
+    let all: Vec<usize> = (0..r.site.cases.len()).collect();
+    paginate("cases/", &all, r.site.config.paginate)
+        .into_par_iter()
+        .try_for_each(|(url, chunk, pager)| {
+            let mut ctx = r.context(&url, r.strings.get("all_cases"));
+            let cards: Vec<CaseCard> = chunk
+                .iter()
+                .map(|&i| CaseCard::of(&r.site.cases[i]))
+                .collect();
+            ctx.insert("cases", &cards);
+            ctx.insert("pager", &pager);
+            ctx.insert("case_total", &r.site.cases.len());
+            r.emit(out, "cases.html", &url, &ctx)
+        })
+}
+
+fn standalone(r: &Renderer<'_>, out: &dyn Output, page: &Page) -> Result<()> {
+    let mut ctx = r.context(&page.url, &page.meta.title);
+    if let Some(d) = &page.meta.description {
+        ctx.insert("description", d);
+    }
+    ctx.insert("body", &page.html);
+    r.emit(out, "page.html", &page.url, &ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::paginate;
+
+    #[test]
+    fn pagination_urls_and_bounds() {
+        let items: Vec<u32> = (0..45).collect();
+        let pages = paginate("domains/养老服务/", &items, 20);
+        assert_eq!(pages.len(), 3);
+        assert_eq!(pages[0].0, "domains/养老服务/");
+        assert_eq!(pages[2].0, "domains/养老服务/page/3/");
+        assert_eq!(pages[2].1.len(), 5);
+        assert_eq!(pages[1].2.prev_url.as_deref(), Some("domains/养老服务/"));
+        assert!(pages[2].2.next_url.is_none());
+        assert_eq!(paginate::<u32>("x/", &[], 10).len(), 1);
+    }
+}

@@ -1,0 +1,200 @@
+//! The theme: Tera templates and static assets.
+//!
+//! The default theme is embedded in the binary, so `casebook` works anywhere. Over it, in
+//! order, come the site's `themes/<theme>/` folder (when it has one) and the site's own
+//! `templates/` and `static/` folders, file by file.
+
+use crate::error::{Error, Result};
+use crate::quantity;
+use include_dir::{include_dir, Dir};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use tera::{Tera, Value};
+
+static DEFAULT_THEME: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+pub struct Theme {
+    pub tera: Tera,
+    /// Output path → bytes, theme assets with site overrides applied (not `static/`).
+    pub assets: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    pub fn load(root: &Path, theme: &str, language: &str) -> Result<Theme> {
+        let mut templates: BTreeMap<String, String> = BTreeMap::new();
+        let mut assets: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        if theme == "default" {
+            embedded(&DEFAULT_THEME, &mut templates, &mut assets);
+        }
+        let theme_dir = root.join("themes").join(theme);
+        if !theme_dir.is_dir() && theme != "default" {
+            return Err(Error::Other(format!(
+                "the theme \"{theme}\" named in casebook.yaml was not found at {}",
+                theme_dir.display()
+            )));
+        }
+        read_dir_into(&theme_dir.join("templates"), &mut templates, |b| {
+            String::from_utf8(b).ok()
+        })?;
+        read_dir_into(&theme_dir.join("static"), &mut assets, Some)?;
+        read_dir_into(&root.join("templates"), &mut templates, |b| {
+            String::from_utf8(b).ok()
+        })?;
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml", ".svg"]);
+        tera.set_escape_fn(escape_html);
+        tera.add_raw_templates(templates.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| Error::Template(describe_tera_error(&e)))?;
+        register_filters(&mut tera, language);
+        Ok(Theme { tera, assets })
+    }
+}
+
+fn embedded(
+    dir: &Dir<'_>,
+    templates: &mut BTreeMap<String, String>,
+    assets: &mut BTreeMap<String, Vec<u8>>,
+) {
+    for entry in dir.entries() {
+        let file = match entry {
+            include_dir::DirEntry::Dir(d) => {
+                embedded(d, templates, assets);
+                continue;
+            }
+            include_dir::DirEntry::File(f) => f,
+        };
+        let path = file.path().to_string_lossy().replace('\\', "/");
+        if let Some(name) = path.strip_prefix("templates/") {
+            if let Some(text) = file.contents_utf8() {
+                templates.insert(name.to_string(), text.to_string());
+            }
+        } else if let Some(name) = path.strip_prefix("static/") {
+            assets.insert(name.to_string(), file.contents().to_vec());
+        }
+    }
+}
+
+fn read_dir_into<T>(
+    dir: &Path,
+    into: &mut BTreeMap<String, T>,
+    convert: impl Fn(Vec<u8>) -> Option<T>,
+) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let bytes = std::fs::read(entry.path()).map_err(|source| Error::Read {
+            path: entry.path().to_path_buf(),
+            source,
+        })?;
+        let name = rel.to_string_lossy().replace('\\', "/");
+        match convert(bytes) {
+            Some(v) => {
+                into.insert(name, v);
+            }
+            None => {
+                return Err(Error::Template(format!(
+                    "{} is not valid UTF-8 text",
+                    entry.path().display()
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Escapes what could break out of text or a quoted attribute. Unlike Tera's default it
+/// leaves `/` alone, so addresses stay readable in the HTML.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Tera nests the real cause several errors deep; editors need all of it.
+pub fn describe_tera_error(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+fn register_filters(tera: &mut Tera, language: &str) {
+    let lang = language.to_string();
+    tera.register_filter("yuan", move |v: &Value, args: &HashMap<String, Value>| {
+        let approx = args.get("approx").and_then(Value::as_bool).unwrap_or(false);
+        let n = v.as_f64().unwrap_or(0.0);
+        Ok(Value::String(quantity::format_yuan(n, approx, &lang)))
+    });
+    let lang = language.to_string();
+    tera.register_filter("count", move |v: &Value, args: &HashMap<String, Value>| {
+        let approx = args.get("approx").and_then(Value::as_bool).unwrap_or(false);
+        let n = v.as_f64().unwrap_or(0.0);
+        Ok(Value::String(quantity::format_count(n, approx, &lang)))
+    });
+    // `t.page_of | fill(a=2, b=5)`: fills each `{}` of a UI string in turn.
+    tera.register_filter("fill", |v: &Value, args: &HashMap<String, Value>| {
+        let mut out = v.as_str().unwrap_or("").to_string();
+        for key in ["a", "b", "c"] {
+            if let Some(arg) = args.get(key) {
+                let text = match arg {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                out = out.replacen("{}", &text, 1);
+            }
+        }
+        Ok(Value::String(out))
+    });
+    tera.register_filter("urlencode", |v: &Value, _: &HashMap<String, Value>| {
+        Ok(Value::String(encode_uri_component(
+            v.as_str().unwrap_or(""),
+        )))
+    });
+    tera.register_filter("truncate", |v: &Value, args: &HashMap<String, Value>| {
+        let n = args.get("length").and_then(Value::as_u64).unwrap_or(120) as usize;
+        let s = v.as_str().unwrap_or("");
+        let out: String = s.chars().take(n).collect();
+        Ok(Value::String(if s.chars().count() > n {
+            format!("{out}…")
+        } else {
+            out
+        }))
+    });
+}
+
+/// Percent-encodes everything but unreserved characters, like JavaScript's
+/// `encodeURIComponent`.
+pub fn encode_uri_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}

@@ -1,0 +1,252 @@
+//! A case's front matter, typed: `CaseMeta` with `Count` and `Amount` quantities.
+
+use super::fields::{describe, Fields};
+use crate::quantity::{Amount, Count};
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_yaml::{Mapping, Value};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Beneficiary {
+    pub group: String,
+    pub count: Count,
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Funding {
+    pub source: String,
+    pub amount: Amount,
+    pub year: Option<i32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseMeta {
+    pub title: String,
+    pub date: NaiveDate,
+    pub slug: String,
+    pub region: Vec<String>,
+    pub organization: Option<String>,
+    pub brand: Option<String>,
+    pub domains: Vec<String>,
+    pub beneficiaries: Vec<Beneficiary>,
+    pub funding: Vec<Funding>,
+    pub tags: Vec<String>,
+    pub summary: Option<String>,
+    pub featured: bool,
+    pub draft: bool,
+}
+
+pub const CASE_FIELDS: &[&str] = &[
+    "title",
+    "date",
+    "slug",
+    "region",
+    "organization",
+    "brand",
+    "domains",
+    "beneficiaries",
+    "funding",
+    "tags",
+    "summary",
+    "featured",
+    "draft",
+];
+
+/// Reads a case's fields; `None` when a required field is unusable (problems recorded).
+pub fn read_case(f: &mut Fields<'_>, default_slug: &str) -> Option<CaseMeta> {
+    f.unknown_keys(CASE_FIELDS);
+    let title = f.required_text("title", "金山镇社工站为民服务品牌");
+    let date = f.date("date", true);
+    let slug = f
+        .text("slug", "jinshan-jincheng")
+        .unwrap_or_else(|| default_slug.to_string());
+    if let Some(problem) = slug_problem(&slug) {
+        f.problem(
+            "slug",
+            format!("\"{slug}\" cannot be used in a web address: {problem}"),
+            "use letters, digits, Chinese characters and `-`, like `slug: jinshan-jincheng`",
+        );
+    }
+    let meta = CaseMeta {
+        title: title.unwrap_or_default(),
+        date: date.unwrap_or_default(),
+        slug,
+        region: f.text_list("region", "[四川省, 乐山市, 五通桥区]"),
+        organization: f.text("organization", "乐山初心社会工作服务中心"),
+        brand: f.text("brand", "金诚所至"),
+        domains: f.text_list("domains", "[养老服务, 儿童福利]"),
+        beneficiaries: beneficiaries(f),
+        funding: funding(f),
+        tags: f.text_list("tags", "[五社联动, 社工站]"),
+        summary: f.text("summary", "一句话摘要"),
+        featured: f.flag("featured"),
+        draft: f.flag("draft"),
+    };
+    (date.is_some() && !meta.title.is_empty()).then_some(meta)
+}
+
+fn slug_problem(slug: &str) -> Option<&'static str> {
+    if slug.is_empty() {
+        Some("it is empty")
+    } else if slug.chars().any(|c| c.is_whitespace()) {
+        Some("it contains a space")
+    } else if slug.chars().any(|c| "/\\?#%&:<>\"'|*".contains(c)) {
+        Some("it contains one of / \\ ? # % & : < > \" ' | *")
+    } else if slug.starts_with('.') {
+        Some("it starts with a dot")
+    } else {
+        None
+    }
+}
+
+/// The items of a list-of-maps field such as `beneficiaries`, with their file lines.
+fn items(f: &mut Fields<'_>, key: &str, example: &str) -> Vec<(usize, Mapping)> {
+    let Some(v) = f.get(key).cloned() else {
+        return Vec::new();
+    };
+    let Value::Sequence(seq) = v else {
+        let msg = format!("should be a list of entries, but is {}", describe(&v));
+        f.problem(
+            key,
+            msg,
+            format!("write one entry per line, like\n  {key}:\n    - {example}"),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in seq.into_iter().enumerate() {
+        let line = nth_item_line(f, key, i);
+        match item {
+            Value::Mapping(m) => out.push((line, m)),
+            other => f.problem_at(
+                line,
+                key,
+                format!(
+                    "entry {} should be a group of fields, but is {}",
+                    i + 1,
+                    describe(&other)
+                ),
+                format!("write it like `- {example}`"),
+            ),
+        }
+    }
+    out
+}
+
+/// File line of the i-th `- ` item under `key` (the key line if not found).
+fn nth_item_line(f: &Fields<'_>, key: &str, i: usize) -> usize {
+    let start = f.line(key);
+    let lines: Vec<&str> = f.yaml.lines().collect();
+    let from = start + 1 - f.first_line;
+    let mut n = 0;
+    for (j, l) in lines.iter().enumerate().skip(from) {
+        let t = l.trim_start();
+        if !l.starts_with([' ', '\t', '-']) && !l.trim().is_empty() {
+            break;
+        }
+        if t.starts_with("- ") || t == "-" {
+            if n == i {
+                return j + f.first_line;
+            }
+            n += 1;
+        }
+    }
+    start
+}
+
+fn item_text(m: &Mapping, key: &str) -> Option<String> {
+    match m.get(key)? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn beneficiaries(f: &mut Fields<'_>) -> Vec<Beneficiary> {
+    let example = "{group: 老年人, count: 8000余, unit: 人次}";
+    let mut out = Vec::new();
+    for (line, m) in items(f, "beneficiaries", example) {
+        let group = item_text(&m, "group");
+        if group.is_none() {
+            f.problem_at(
+                line,
+                "beneficiaries",
+                "an entry has no `group`".into(),
+                format!("name who is served, like `- {example}`"),
+            );
+        }
+        let count = match m.get("count") {
+            None | Some(Value::Null) => {
+                f.problem_at(
+                    line,
+                    "beneficiaries",
+                    "an entry has no `count`".into(),
+                    format!("give the number served, like `- {example}`"),
+                );
+                None
+            }
+            Some(v) => Count::from_yaml(v)
+                .map_err(|e| f.problem_at(line, "beneficiaries.count", e.message, e.hint))
+                .ok(),
+        };
+        let unit = item_text(&m, "unit").unwrap_or_else(|| "人".to_string());
+        if let (Some(group), Some(count)) = (group, count) {
+            out.push(Beneficiary { group, count, unit });
+        }
+    }
+    out
+}
+
+fn funding(f: &mut Fields<'_>) -> Vec<Funding> {
+    let example = "{source: 政府购买服务, amount: 120万元, year: 2023}";
+    let mut out = Vec::new();
+    for (line, m) in items(f, "funding", example) {
+        let source = item_text(&m, "source");
+        if source.is_none() {
+            f.problem_at(
+                line,
+                "funding",
+                "an entry has no `source`".into(),
+                format!("name who paid, like `- {example}`"),
+            );
+        }
+        let amount = match m.get("amount") {
+            None | Some(Value::Null) => {
+                f.problem_at(
+                    line,
+                    "funding",
+                    "an entry has no `amount`".into(),
+                    format!("give the amount, like `- {example}`"),
+                );
+                None
+            }
+            Some(v) => Amount::from_yaml(v)
+                .map_err(|e| f.problem_at(line, "funding.amount", e.message, e.hint))
+                .ok(),
+        };
+        let year = match m.get("year") {
+            None | Some(Value::Null) => None,
+            Some(v) => match v.as_i64().filter(|y| (1900..=2200).contains(y)) {
+                Some(y) => Some(y as i32),
+                None => {
+                    f.problem_at(
+                        line,
+                        "funding.year",
+                        format!("year should be a year like 2023, but is {}", describe(v)),
+                        "write the year as four digits, like `year: 2023`".into(),
+                    );
+                    None
+                }
+            },
+        };
+        if let (Some(source), Some(amount)) = (source, amount) {
+            out.push(Funding {
+                source,
+                amount,
+                year,
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,269 @@
+//! Validate: turns loaded sources into typed metadata, recording every problem.
+//!
+//! Input: [`Sources`](crate::load::Sources). Output: [`Validated`], which holds only the
+//! files whose metadata is usable. Checks that need the whole site (duplicate slugs) are
+//! here too; link checking needs rendered Markdown and lives in the model stage.
+
+pub mod case;
+pub mod fields;
+pub mod suggest;
+
+pub use case::{Beneficiary, CaseMeta, Funding};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::{yaml::yaml_error_diagnostic, DataFile, SourceFile, Sources};
+use chrono::NaiveDate;
+use fields::Fields;
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_yaml::{Mapping, Value};
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageMeta {
+    pub title: String,
+    pub slug: String,
+    pub date: Option<NaiveDate>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Organization {
+    pub website: Option<String>,
+    pub founded: Option<String>,
+    pub description: Option<String>,
+}
+
+pub struct Validated {
+    pub home: Option<(SourceFile, PageMeta)>,
+    pub cases: Vec<(SourceFile, CaseMeta)>,
+    pub pages: Vec<(SourceFile, PageMeta)>,
+    pub collections: Vec<SourceFile>,
+    pub organizations: BTreeMap<String, Organization>,
+    /// Organizations named by cases but missing from the data file are warned about.
+    pub organizations_file: Option<String>,
+}
+
+/// Validates everything; draft cases are dropped unless `drafts` is set.
+pub fn validate(sources: Sources, drafts: bool, diags: &Diagnostics) -> Validated {
+    let cases: Vec<(SourceFile, CaseMeta)> = sources
+        .cases
+        .into_par_iter()
+        .filter_map(|src| {
+            let stem = src.stem();
+            let meta = with_fields(&src, diags, |f| case::read_case(f, &stem))?;
+            Some((src, meta))
+        })
+        .filter(|(_, m)| drafts || !m.draft)
+        .collect();
+    check_duplicate_slugs(
+        cases.iter().map(|(s, m)| (s, m.slug.as_str())),
+        "case",
+        diags,
+    );
+    let pages: Vec<(SourceFile, PageMeta)> = sources
+        .pages
+        .into_iter()
+        .filter_map(|src| {
+            let stem = src.stem();
+            let meta = with_fields(&src, diags, |f| read_page(f, &stem))?;
+            Some((src, meta))
+        })
+        .collect();
+    check_duplicate_slugs(
+        pages.iter().map(|(s, m)| (s, m.slug.as_str())),
+        "page",
+        diags,
+    );
+    check_reserved_page_slugs(&pages, diags);
+    let home = sources.home.and_then(|src| {
+        let meta = with_fields(&src, diags, |f| read_page(f, "index"))?;
+        Some((src, meta))
+    });
+    let organizations_file = sources.organizations.as_ref().map(|d| d.rel.clone());
+    Validated {
+        home,
+        cases,
+        pages,
+        collections: sources.collections,
+        organizations: sources
+            .organizations
+            .map(|d| read_organizations(&d, diags))
+            .unwrap_or_default(),
+        organizations_file,
+    }
+}
+
+/// Parses `src`'s YAML into a mapping and runs `read` over it, collecting problems.
+fn with_fields<T>(
+    src: &SourceFile,
+    diags: &Diagnostics,
+    read: impl FnOnce(&mut Fields<'_>) -> Option<T>,
+) -> Option<T> {
+    let map = match serde_yaml::from_str::<Value>(&src.yaml) {
+        Ok(Value::Mapping(m)) => m,
+        Ok(Value::Null) => Mapping::new(),
+        Ok(_) => {
+            diags.push(
+                Diagnostic::error(&src.rel, "the front matter should be `name: value` lines")
+                    .at(src.yaml_line)
+                    .hint("write fields like `title: 案例名称`, one per line"),
+            );
+            return None;
+        }
+        Err(e) => {
+            diags.push(yaml_error_diagnostic(&src.rel, &e, src.yaml_line));
+            return None;
+        }
+    };
+    let mut f = Fields::new(map, &src.yaml, &src.rel, src.yaml_line);
+    let out = read(&mut f);
+    let failed = f
+        .problems
+        .iter()
+        .any(|d| d.severity == crate::diagnostics::Severity::Error);
+    diags.extend(f.problems);
+    if failed {
+        None
+    } else {
+        out
+    }
+}
+
+const PAGE_FIELDS: &[&str] = &["title", "slug", "date", "description", "draft"];
+
+fn read_page(f: &mut Fields<'_>, default_slug: &str) -> Option<PageMeta> {
+    f.unknown_keys(PAGE_FIELDS);
+    let title = f.required_text("title", "关于本汇编")?;
+    Some(PageMeta {
+        title,
+        slug: f
+            .text("slug", "about")
+            .unwrap_or_else(|| default_slug.to_string()),
+        date: f.date("date", false),
+        description: f.text("description", "一句话介绍"),
+    })
+}
+
+fn check_duplicate_slugs<'a>(
+    items: impl Iterator<Item = (&'a SourceFile, &'a str)>,
+    kind: &str,
+    diags: &Diagnostics,
+) {
+    let mut seen: HashMap<&str, &SourceFile> = HashMap::new();
+    for (src, slug) in items {
+        if let Some(first) = seen.get(slug) {
+            let line = crate::load::yaml::line_of_key(&src.yaml, "slug")
+                .map_or(src.yaml_line, |l| l + src.yaml_line - 1);
+            diags.push(
+                Diagnostic::error(
+                    &src.rel,
+                    format!(
+                        "another {kind} already uses the slug \"{slug}\": {}",
+                        first.rel
+                    ),
+                )
+                .at(line)
+                .field("slug")
+                .hint("give one of them its own `slug:` (each becomes its own web address)"),
+            );
+        } else {
+            seen.insert(slug, src);
+        }
+    }
+}
+
+/// Pages live at `<slug>/`; they must not take a folder the site itself uses.
+pub const RESERVED: &[&str] = &[
+    "cases",
+    "regions",
+    "domains",
+    "tags",
+    "organizations",
+    "brands",
+    "beneficiaries",
+    "funding",
+    "years",
+    "search",
+    "stats",
+    "data",
+    "collections",
+    "print",
+    "static",
+    "atom.xml",
+    "sitemap.xml",
+    "robots.txt",
+    "404.html",
+    "index.html",
+];
+
+fn check_reserved_page_slugs(pages: &[(SourceFile, PageMeta)], diags: &Diagnostics) {
+    for (src, meta) in pages {
+        if RESERVED.contains(&meta.slug.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    &src.rel,
+                    format!("the slug \"{}\" is used by casebook itself", meta.slug),
+                )
+                .at(src.yaml_line)
+                .field("slug")
+                .hint("choose another slug, like `slug: about`"),
+            );
+        }
+    }
+}
+
+fn read_organizations(data: &DataFile, diags: &Diagnostics) -> BTreeMap<String, Organization> {
+    let map = match serde_yaml::from_str::<Value>(&data.text) {
+        Ok(Value::Mapping(m)) => m,
+        Ok(Value::Null) => return BTreeMap::new(),
+        Ok(_) => {
+            diags.push(Diagnostic::error(&data.rel, "should map organization names to their details").at(1)
+                .hint("write `乐山初心社会工作服务中心: {website: https://…, founded: 2015, description: …}`"));
+            return BTreeMap::new();
+        }
+        Err(e) => {
+            diags.push(yaml_error_diagnostic(&data.rel, &e, 0));
+            return BTreeMap::new();
+        }
+    };
+    let mut out = BTreeMap::new();
+    for (k, v) in map {
+        let Some(name) = k.as_str().map(str::to_string) else {
+            continue;
+        };
+        let line = crate::load::yaml::line_of_key(&data.text, &name);
+        let get = |m: &Mapping, key: &str| match m.get(key) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        match v {
+            Value::Mapping(m) => {
+                out.insert(
+                    name,
+                    Organization {
+                        website: get(&m, "website"),
+                        founded: get(&m, "founded"),
+                        description: get(&m, "description"),
+                    },
+                );
+            }
+            Value::Null => {
+                out.insert(name, Organization::default());
+            }
+            other => diags.push(
+                Diagnostic::error(
+                    &data.rel,
+                    format!(
+                        "the details of \"{name}\" should be fields, but are {}",
+                        fields::describe(&other)
+                    ),
+                )
+                .line_opt(line)
+                .hint("write `{website: https://…, founded: 2015, description: …}`"),
+            ),
+        }
+    }
+    out
+}
