@@ -1421,14 +1421,14 @@ fn prepare_site(root: &Path, fmt: Format, n: usize, seed: u64) -> Result<(), Str
             write_file(
                 &content.join("_index.md"),
                 &format!(
-                    "本汇编收录{n}个合成案例（种子{seed}），覆盖{}个省份。\n",
+                    "---\ntitle: {SITE_TITLE}\n---\n本汇编收录{n}个合成案例（种子{seed}），覆盖{}个省份。\n",
                     provinces.len()
                 ),
             )?;
             fs::create_dir_all(content.join("pages")).map_err(|e| format!("creating dir: {e}"))?;
             write_file(
                 &content.join("pages/about.md"),
-                "---\ntitle: 关于本汇编\n---\n本汇编由基准生成器合成，人物、机构和数字均为虚构。\n",
+                "---\ntitle: 关于本汇编\nslug: about\n---\n本汇编由基准生成器合成，人物、机构和数字均为虚构。\n",
             )?;
             let data = root.join("data");
             fs::create_dir_all(&data).map_err(|e| format!("creating {}: {e}", data.display()))?;
