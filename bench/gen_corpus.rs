@@ -1151,7 +1151,7 @@ impl BodyCtx<'_> {
 // Output formats.
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Format {
+pub(crate) enum Format {
     Casebook,
     Hugo,
     Zola,
@@ -1541,28 +1541,34 @@ fn parse_args() -> Result<Args, String> {
     })
 }
 
-fn run() -> Result<(), String> {
-    let args = parse_args()?;
-    let started = Instant::now();
-    let roots: Vec<(Format, PathBuf)> = if args.formats.len() == 1 {
-        vec![(args.formats[0], args.out.clone())]
+/// The casebook file (front matter + body) of case `i` of an `n`-case corpus (for the
+/// micro-benchmarks in `bench/hot_paths.rs`, which include this file as a module).
+#[allow(dead_code)]
+pub(crate) fn case_file(seed: u64, i: usize, n: usize) -> String {
+    let mut buf = String::new();
+    write_casebook(&gen_case(seed, i, n), &mut buf);
+    buf
+}
+
+/// Writes an `n`-case corpus in each of `formats`: to `out` itself with one format, to
+/// `out/<format>/` with several. Each site root gets a `bench-manifest.json`.
+pub(crate) fn generate(n: usize, out: &Path, seed: u64, formats: &[Format]) -> Result<(), String> {
+    let roots: Vec<(Format, PathBuf)> = if formats.len() == 1 {
+        vec![(formats[0], out.to_path_buf())]
     } else {
-        args.formats
-            .iter()
-            .map(|f| (*f, args.out.join(f.name())))
-            .collect()
+        formats.iter().map(|f| (*f, out.join(f.name()))).collect()
     };
     for (f, root) in &roots {
         fs::create_dir_all(root).map_err(|e| format!("creating {}: {e}", root.display()))?;
-        prepare_site(root, *f, args.n, args.seed)?;
+        prepare_site(root, *f, n, seed)?;
     }
 
-    let stats = (0..args.n)
+    let stats = (0..n)
         .into_par_iter()
         .map_init(
             || String::with_capacity(16 * 1024),
             |buf, i| -> Result<Stats, String> {
-                let c = gen_case(args.seed, i, args.n);
+                let c = gen_case(seed, i, n);
                 let mut stats = Stats::empty();
                 for (f, root) in &roots {
                     buf.clear();
@@ -1597,14 +1603,14 @@ fn run() -> Result<(), String> {
     }
     let manifest = serde_json::json!({
         "generator": "casebook bench/gen_corpus.rs",
-        "cases": args.n,
-        "seed": args.seed,
-        "organizations": org_count(args.n),
+        "cases": n,
+        "seed": seed,
+        "organizations": org_count(n),
         "featured": stats.featured,
         "body_cjk_chars": {
-            "min": if args.n == 0 { 0 } else { stats.body_cjk_min },
+            "min": if n == 0 { 0 } else { stats.body_cjk_min },
             "max": stats.body_cjk_max,
-            "mean": if args.n == 0 { 0 } else { stats.body_cjk_total / args.n as u64 },
+            "mean": if n == 0 { 0 } else { stats.body_cjk_total / n as u64 },
         },
         "phrases": phrases,
         "apart": {
@@ -1616,10 +1622,17 @@ fn run() -> Result<(), String> {
     for (_, root) in &roots {
         write_file(&root.join("bench-manifest.json"), &text)?;
     }
+    Ok(())
+}
+
+fn run() -> Result<(), String> {
+    let args = parse_args()?;
+    let started = Instant::now();
+    generate(args.n, &args.out, args.seed, &args.formats)?;
     eprintln!(
         "gen_corpus: {} cases × {} format(s) in {:.2?} -> {}",
         args.n,
-        roots.len(),
+        args.formats.len(),
         started.elapsed(),
         args.out.display()
     );
