@@ -135,24 +135,38 @@ for n in "${SIZES[@]}"; do
       # shellcheck disable=SC2086
       setsid timeout "$TIMEOUT" /usr/bin/time -f '%e %U %S %M' -o "$OUT/.time" $cmd >"$logf" 2>&1 &
       pid=$!
+      t0=$(date +%s.%N)
+      seen_rss=0 # KiB, largest resident set seen by polling (for builds that get killed)
       while kill -0 "$pid" 2>/dev/null; do
         avail=$(awk '/^MemAvailable:/{print int($2 / 1024)}' /proc/meminfo)
         if [ "$avail" -lt "$MIN_AVAIL_MB" ]; then
           echo "memory guard: only $avail MiB left" >"$OUT/.guard"
           kill -TERM -- "-$pid" 2>/dev/null || true
         fi
+        cur_rss=$(ps -o rss= -g "$pid" 2>/dev/null | sort -n | tail -1 || true)
+        [ -n "$cur_rss" ] && [ "$cur_rss" -gt "$seen_rss" ] && seen_rss=$cur_rss
         sleep 0.5
       done
-      wait "$pid" || status=fail
+      rc=0
+      wait "$pid" || rc=$?
       if [ -f "$OUT/.guard" ]; then
         status=memguard
         cat "$OUT/.guard" >>"$logf"
-      elif [ "$status" = fail ] && grep -q 'Command terminated by signal\|status 124' "$OUT/.time" 2>/dev/null; then
+      elif [ "$rc" = 124 ]; then
         status=timeout
+      elif [ "$rc" != 0 ]; then
+        status=fail
       fi
-      read -r wall user sys rss < <(grep -E '^[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+$' "$OUT/.time" | tail -1 || echo "0 0 0 0")
-      bytes=$(du -sb "$site" 2>/dev/null | cut -f1 || echo 0)
-      html=$(find "$site" -name '*.html' 2>/dev/null | wc -l)
+      if ! read -r wall user sys rss < <(grep -E '^[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+$' "$OUT/.time" 2>/dev/null | tail -1); then
+        # Killed before GNU time could report: elapsed and the polled peak RSS only.
+        wall=$(echo "$t0 $(date +%s.%N)" | awk '{printf "%.2f", $2 - $1}')
+        user=0 sys=0 rss=$seen_rss
+      fi
+      bytes=0 html=0
+      if [ -d "$site" ]; then
+        bytes=$(du -sb "$site" | cut -f1)
+        html=$(find "$site" -name '*.html' | wc -l)
+      fi
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
         "$n" "$tool" "$r" "$wall" "$user" "$sys" "$rss" "${bytes:-0}" "$html" "$load1" "$status" >>"$RESULTS"
       log "$(printf 'N=%-7s %-9s run %d: %6ss wall %7ss cpu %6s MiB  %s  (load %s)' \
@@ -180,7 +194,7 @@ TABLE=$OUT/table-$STAMP.md
     NR > 1 {
       key = $1 SUBSEP $2
       if (!(key in seen)) { seen[key] = 1; if (!($1 in nseen)) { nseen[$1] = 1; ns[++nn] = $1 } }
-      if ($11 != "ok") { bad[key]++; next }
+      if ($11 != "ok") { bad[key]++; why[key] = $11; bwall[key] = $4; brss[key] = $7; bload[key] = $10; next }
       wall[key] = wall[key] " " $4; cpu[key] = cpu[key] " " ($5 + $6); rss[key] = rss[key] " " $7
       bytes[key] = $8; html[key] = $9; load[key] = load[key] " " $10; ok[key]++
     }
@@ -194,7 +208,7 @@ TABLE=$OUT/table-$STAMP.md
         for (t = 1; t <= nt; t++) {
           k = n SUBSEP tl[t]
           if (!(k in seen)) continue
-          if (!(k in ok)) { printf "| %s | %s | failed (%d runs) | | | | | | | | |\n", n, tl[t], bad[k]; continue }
+          if (!(k in ok)) { printf "| %s | %s | %s after %s s (%d runs) | | ≥ %.0f | | | | | | %s |\n", n, tl[t], why[k], bwall[k], bad[k], brss[k] / 1024, bload[k]; continue }
           w = median(wall[k]); c = median(cpu[k]); r = median(rss[k])
           printf "| %s | %s | %.2f | %.2f | %.0f | %.1f | %d | %s | %s | %s | %s |\n", n, tl[t], w, c, r / 1024, bytes[k] / 1048576, html[k],
             ratio(w, hw), ratio(c, hc), ratio(r, hr), median(load[k]) (bad[k] ? sprintf(" (%d failed)", bad[k]) : "")
