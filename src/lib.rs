@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod pdf;
 pub mod quantity;
 pub mod render;
 pub mod theme;

@@ -34,6 +34,21 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Print the print edition to PDF with headless Chromium
+    Pdf {
+        /// The site's folder (where casebook.yaml is)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Print this collection (its file name in content/collections/, without .md)
+        #[arg(long, value_name = "SLUG")]
+        collection: Option<String>,
+        /// The PDF to write [default: <root>/casebook.pdf or <root>/<SLUG>.pdf]
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Chromium or Chrome to print with [default: $CASEBOOK_CHROMIUM, or found on PATH]
+        #[arg(long, value_name = "PATH")]
+        chromium: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -49,6 +64,17 @@ fn main() -> ExitCode {
             out,
             base_url,
             drafts,
+        }),
+        Command::Pdf {
+            root,
+            collection,
+            out,
+            chromium,
+        } => cmd::pdf::run(&casebook::pdf::PdfOptions {
+            collection,
+            out,
+            chromium,
+            ..casebook::pdf::PdfOptions::new(root)
         }),
     };
     match result {

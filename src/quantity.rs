@@ -121,6 +121,16 @@ pub fn format_count(value: f64, approx: bool, lang: &str) -> String {
     }
 }
 
+/// A total of counts: like [`format_count`], but when `about` (some approximate input
+/// was not a lower bound, like 约 or 近) Chinese says `约10.92万` instead of `10.92万余`.
+pub fn format_total(value: f64, approx: bool, about: bool, lang: &str) -> String {
+    if approx && about && !is_english(lang) {
+        format!("约{}", chinese_number(value))
+    } else {
+        format_count(value, approx, lang)
+    }
+}
+
 // ---------------------------------------------------------------- grammar
 
 /// Which kind of quantity is being parsed: decides units and messages.

@@ -149,10 +149,14 @@ fn register_filters(tera: &mut Tera, language: &str) {
         Ok(Value::String(quantity::format_yuan(n, approx, &lang)))
     });
     let lang = language.to_string();
+    // `count(approx=…, about=…)`: `about` (a total that is not a lower bound) says 约.
     tera.register_filter("count", move |v: &Value, args: &HashMap<String, Value>| {
         let approx = args.get("approx").and_then(Value::as_bool).unwrap_or(false);
+        let about = args.get("about").and_then(Value::as_bool).unwrap_or(false);
         let n = v.as_f64().unwrap_or(0.0);
-        Ok(Value::String(quantity::format_count(n, approx, &lang)))
+        Ok(Value::String(quantity::format_total(
+            n, approx, about, &lang,
+        )))
     });
     // `t.page_of | fill(a=2, b=5)`: fills each `{}` of a UI string in turn.
     tera.register_filter("fill", |v: &Value, args: &HashMap<String, Value>| {

@@ -1,6 +1,7 @@
 //! One module per subcommand, each thin over the library.
 
 pub mod build;
+pub mod pdf;
 
 use casebook::diagnostics::{Diagnostic, Severity};
 

@@ -55,6 +55,7 @@ impl SiteLinks {
         }
         for src in &v.collections {
             known.insert(format!("collections/{}/", src.stem()));
+            known.insert(format!("collections/{}/print/", src.stem()));
         }
         known.extend(static_files.iter().cloned());
         SiteLinks { known, by_file }

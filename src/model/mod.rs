@@ -5,11 +5,13 @@
 
 pub mod aggregate;
 pub mod collate;
+pub mod collections;
 pub mod links;
 pub mod related;
 pub mod taxonomy;
 
-pub use aggregate::Totals;
+pub use aggregate::{Sum, Totals};
+pub use collections::{Collection, Group, GroupBy};
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term};
 
 use crate::config::Config;
@@ -58,6 +60,8 @@ pub struct Site {
     pub totals: Totals,
     /// Collection sources, resolved by the collections stage.
     pub collection_sources: Vec<SourceFile>,
+    /// Resolved collections, newest first.
+    pub collections: Vec<Collection>,
     /// Files under `static/`, relative to it.
     pub static_files: Vec<String>,
 }
@@ -77,18 +81,20 @@ impl Site {
 }
 
 /// Builds the model. Link problems and organization warnings go to `diags`.
-pub fn build(root: PathBuf, config: Config, v: Validated, diags: &Diagnostics) -> Site {
+pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostics) -> Site {
     let static_files = list_static(&root);
     let resolver_index = links::SiteLinks::new(&root, &v, &static_files);
     let trusted = config.trusted_html;
-    let mut cases: Vec<Case> = v
-        .cases
-        .par_iter()
+    warn_unknown_organizations(&v, diags);
+    // Consumed so each source text is freed as soon as its case is rendered: at 100,000
+    // cases the sources and the rendered HTML would otherwise be held together.
+    let mut cases: Vec<Case> = std::mem::take(&mut v.cases)
+        .into_par_iter()
         .map(|(src, meta)| {
             let url = format!("cases/{}/", meta.slug);
-            let r = render_body(src, "../../", trusted, &resolver_index, diags);
+            let r = render_body(&src, "../../", trusted, &resolver_index, diags);
             Case {
-                meta: meta.clone(),
+                meta,
                 source: src.rel.clone(),
                 url,
                 html: r.html,
@@ -131,13 +137,21 @@ pub fn build(root: PathBuf, config: Config, v: Validated, diags: &Diagnostics) -
             diags,
         )
     });
-    warn_unknown_organizations(&v, diags);
     let taxonomies = taxonomy::build_all(&cases);
     let related = related::compute(&cases, &taxonomies);
     for (case, rel) in cases.iter_mut().zip(related) {
         case.related = rel;
     }
     let totals = Totals::of(cases.iter());
+    let collections = collections::build(
+        &v.collections,
+        &v.draft_slugs,
+        &cases,
+        &taxonomies,
+        &resolver_index,
+        trusted,
+        diags,
+    );
     Site {
         root,
         config,
@@ -148,6 +162,7 @@ pub fn build(root: PathBuf, config: Config, v: Validated, diags: &Diagnostics) -
         taxonomies,
         totals,
         collection_sources: v.collections,
+        collections,
         static_files,
     }
 }

@@ -41,7 +41,7 @@ pub fn base(site: &Site, strings: &Strings) -> Context {
     ctx.insert("lang", strings.lang);
     ctx.insert("base_path", &site.config.base_path());
     ctx.insert("t", strings.map());
-    let nav: Vec<NavItem> = [
+    let mut nav: Vec<NavItem> = [
         ("cases/", "all_cases"),
         ("regions/", "regions"),
         ("domains/", "domains"),
@@ -54,6 +54,19 @@ pub fn base(site: &Site, strings: &Strings) -> Context {
         label: strings.get(key),
     })
     .collect();
+    if !site.collections.is_empty() {
+        let at = nav
+            .iter()
+            .position(|n| n.url == "stats/")
+            .unwrap_or(nav.len());
+        nav.insert(
+            at,
+            NavItem {
+                url: "collections/",
+                label: strings.get("collections"),
+            },
+        );
+    }
     ctx.insert("nav", &nav);
     ctx.insert(
         "about_url",

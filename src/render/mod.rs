@@ -3,8 +3,15 @@
 //! none of them changes the site.
 
 pub mod assets;
+pub mod charts;
+pub mod collections;
 pub mod context;
+pub mod feeds;
+pub mod opendata;
 pub mod pages;
+pub mod print;
+pub mod relocate;
+pub mod stats;
 pub mod taxonomy;
 
 use crate::error::{Error, Result};
@@ -74,8 +81,30 @@ impl<'a> Renderer<'a> {
         ctx.insert("url", url);
         ctx.insert("canonical", &context::absolute(&self.site.config, url));
         ctx.insert("page_title", title);
-        ctx.insert("description", &self.site.config.description);
+        let description = &self.site.config.description;
+        ctx.insert(
+            "description",
+            if description.is_empty() {
+                &self.site.config.title
+            } else {
+                description
+            },
+        );
         ctx
+    }
+
+    /// A page description from its text: the first sentences, at most about 120
+    /// characters, for `<meta name="description">` when the page has none of its own.
+    pub fn excerpt(text: &str) -> Option<String> {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if flat.is_empty() {
+            return None;
+        }
+        let mut out: String = flat.chars().take(120).collect();
+        if flat.chars().count() > 120 {
+            out.push('…');
+        }
+        Some(out)
     }
 
     pub fn render(&self, template: &str, ctx: &Context) -> Result<String> {
@@ -95,8 +124,16 @@ impl<'a> Renderer<'a> {
 /// Renders the whole site.
 pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
     let r = Renderer::new(site, theme);
+    // Print editions repeat the cases and are `noindex`: written past the sitemap's recorder.
+    print::render(&r, out)?;
+    let recorder = feeds::Recorder::new(out);
+    let out = &recorder;
     assets::render(&r, out)?;
     pages::render(&r, out)?;
     taxonomy::render(&r, out)?;
-    Ok(())
+    collections::render(&r, out)?;
+    stats::render(&r, out)?;
+    opendata::render(&r, out)?;
+    // Last: the sitemap lists every page written before it.
+    feeds::render(&r, out, &recorder.pages())
 }

@@ -134,8 +134,8 @@ fn case_page(r: &Renderer<'_>, out: &dyn Output, i: usize, case: &Case) -> Resul
     let site = r.site;
     let m = &case.meta;
     let mut ctx = r.context(&case.url, &m.title);
-    if let Some(s) = &m.summary {
-        ctx.insert("description", s);
+    if let Some(s) = m.summary.clone().or_else(|| Renderer::excerpt(&case.text)) {
+        ctx.insert("description", &s);
     }
     ctx.insert("case", &CaseCard::of(case));
     ctx.insert("body", &case.html);
@@ -268,6 +268,14 @@ fn all_cases(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
         .into_par_iter()
         .try_for_each(|(url, chunk, pager)| {
             let mut ctx = r.context(&url, r.strings.get("all_cases"));
+            let count = r
+                .strings
+                .fill("case_count", &[&r.site.cases.len().to_string()]);
+            ctx.insert(
+                "description",
+                &r.strings
+                    .fill("label_text", &[r.strings.get("all_cases"), &count]),
+            );
             let cards: Vec<CaseCard> = chunk
                 .iter()
                 .map(|&i| CaseCard::of(&r.site.cases[i]))
@@ -281,8 +289,13 @@ fn all_cases(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
 
 fn standalone(r: &Renderer<'_>, out: &dyn Output, page: &Page) -> Result<()> {
     let mut ctx = r.context(&page.url, &page.meta.title);
-    if let Some(d) = &page.meta.description {
-        ctx.insert("description", d);
+    if let Some(d) = page
+        .meta
+        .description
+        .clone()
+        .or_else(|| Renderer::excerpt(&page.text))
+    {
+        ctx.insert("description", &d);
     }
     ctx.insert("body", &page.html);
     r.emit(out, "page.html", &page.url, &ctx)

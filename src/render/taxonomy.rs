@@ -48,6 +48,22 @@ fn index(r: &Renderer<'_>, out: &dyn Output, tax: &Taxonomy) -> Result<()> {
     let url = format!("{}/", tax.kind.key());
     let label = r.strings.get(tax.kind.key());
     let mut ctx = r.context(&url, label);
+    let names: Vec<&str> = tax
+        .roots
+        .iter()
+        .take(12)
+        .map(|&i| tax.terms[i].name.as_str())
+        .collect();
+    ctx.insert(
+        "description",
+        &r.strings.fill(
+            "label_text",
+            &[
+                label,
+                &names.join(if r.strings.lang == "en" { ", " } else { "、" }),
+            ],
+        ),
+    );
     let depth = if tax.kind == TaxonomyKind::Regions {
         3
     } else {
@@ -70,6 +86,13 @@ fn term_pages(r: &Renderer<'_>, out: &dyn Output, tax: &Taxonomy, term: &Term) -
     };
     for (url, chunk, pager) in paginate(&term.url, &term.cases, r.site.config.paginate) {
         let mut ctx = r.context(&url, &format!("{} · {label}", term.name));
+        ctx.insert(
+            "description",
+            &r.strings.fill(
+                "term_description",
+                &[label, &term.name, &term.cases.len().to_string()],
+            ),
+        );
         ctx.insert("taxonomy", tax.kind.key());
         ctx.insert("taxonomy_url", &format!("{}/", tax.kind.key()));
         ctx.insert("label", label);

@@ -163,6 +163,17 @@ fn item_text(m: &Mapping, key: &str) -> Option<String> {
     }
 }
 
+/// The unit word a count was written with (`8000余人次` → 人次), if any.
+fn unit_in_text(text: &str) -> Option<&'static str> {
+    const UNITS: &[&str] = &["人次", "小时", "人", "户", "个", "名", "家", "次", "场"];
+    const AFTER: &[&str] = &["左右", "以上", "上下", "余", "多"];
+    let mut t = text.trim();
+    while let Some(rest) = AFTER.iter().find_map(|a| t.strip_suffix(a)) {
+        t = rest;
+    }
+    UNITS.iter().copied().find(|u| t.ends_with(u))
+}
+
 fn beneficiaries(f: &mut Fields<'_>) -> Vec<Beneficiary> {
     let example = "{group: 老年人, count: 8000余, unit: 人次}";
     let mut out = Vec::new();
@@ -190,7 +201,23 @@ fn beneficiaries(f: &mut Fields<'_>) -> Vec<Beneficiary> {
                 .map_err(|e| f.problem_at(line, "beneficiaries.count", e.message, e.hint))
                 .ok(),
         };
-        let unit = item_text(&m, "unit").unwrap_or_else(|| "人".to_string());
+        // A unit written in the count (`8000余人次`) counts as much as `unit:`; the two
+        // must agree, or 人次 would be summed with 人.
+        let written = count.as_ref().and_then(|c| unit_in_text(&c.text));
+        let unit = match (item_text(&m, "unit"), written) {
+            (Some(u), Some(w)) if u != w => {
+                f.problem_at(
+                    line,
+                    "beneficiaries.unit",
+                    format!("the count says {w} but the unit is {u}"),
+                    format!("write the unit once, in `unit: {w}` or `unit: {u}`"),
+                );
+                u
+            }
+            (Some(u), _) => u,
+            (None, Some(w)) => w.to_string(),
+            (None, None) => "人".to_string(),
+        };
         if let (Some(group), Some(count)) = (group, count) {
             out.push(Beneficiary { group, count, unit });
         }

@@ -5,6 +5,7 @@
 //! here too; link checking needs rendered Markdown and lives in the model stage.
 
 pub mod case;
+pub mod collection;
 pub mod fields;
 pub mod suggest;
 
@@ -39,6 +40,8 @@ pub struct Validated {
     pub cases: Vec<(SourceFile, CaseMeta)>,
     pub pages: Vec<(SourceFile, PageMeta)>,
     pub collections: Vec<SourceFile>,
+    /// Slugs of the draft cases left out (so collections can say why a slug is missing).
+    pub draft_slugs: Vec<String>,
     pub organizations: BTreeMap<String, Organization>,
     /// Organizations named by cases but missing from the data file are warned about.
     pub organizations_file: Option<String>,
@@ -46,7 +49,7 @@ pub struct Validated {
 
 /// Validates everything; draft cases are dropped unless `drafts` is set.
 pub fn validate(sources: Sources, drafts: bool, diags: &Diagnostics) -> Validated {
-    let cases: Vec<(SourceFile, CaseMeta)> = sources
+    let (cases, left_out): (Vec<(SourceFile, CaseMeta)>, Vec<_>) = sources
         .cases
         .into_par_iter()
         .filter_map(|src| {
@@ -54,8 +57,8 @@ pub fn validate(sources: Sources, drafts: bool, diags: &Diagnostics) -> Validate
             let meta = with_fields(&src, diags, |f| case::read_case(f, &stem))?;
             Some((src, meta))
         })
-        .filter(|(_, m)| drafts || !m.draft)
-        .collect();
+        .partition(|(_, m)| drafts || !m.draft);
+    let draft_slugs = left_out.into_iter().map(|(_, m)| m.slug).collect();
     check_duplicate_slugs(
         cases.iter().map(|(s, m)| (s, m.slug.as_str())),
         "case",
@@ -86,6 +89,7 @@ pub fn validate(sources: Sources, drafts: bool, diags: &Diagnostics) -> Validate
         cases,
         pages,
         collections: sources.collections,
+        draft_slugs,
         organizations: sources
             .organizations
             .map(|d| read_organizations(&d, diags))
@@ -95,7 +99,7 @@ pub fn validate(sources: Sources, drafts: bool, diags: &Diagnostics) -> Validate
 }
 
 /// Parses `src`'s YAML into a mapping and runs `read` over it, collecting problems.
-fn with_fields<T>(
+pub(crate) fn with_fields<T>(
     src: &SourceFile,
     diags: &Diagnostics,
     read: impl FnOnce(&mut Fields<'_>) -> Option<T>,
