@@ -16,7 +16,6 @@ use super::context::absolute;
 use super::{Output, Renderer};
 use crate::error::Result;
 use crate::model::Case;
-use crate::Error;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -251,21 +250,66 @@ fn sitemap(r: &Renderer<'_>, out: &dyn Output, pages: &[String]) -> Result<()> {
             lastmod: dates.get(p.as_str()).cloned(),
         })
         .collect();
-    if urls.len() > 50_000 {
-        return Err(Error::Other(format!(
-            "{} pages are more than one sitemap may list (50,000)",
-            urls.len()
-        )));
+    let parts = split_sitemap(urls, SITEMAP_LIMIT);
+    if parts.len() == 1 {
+        let mut ctx = Context::new();
+        ctx.insert("urls", &parts[0].1);
+        let xml = r.render(SITEMAP, &ctx)?;
+        return out.write(SITEMAP, xml.as_bytes());
     }
-    let mut ctx = Context::new();
-    ctx.insert("urls", &urls);
-    let xml = r.render(SITEMAP, &ctx)?;
-    out.write(SITEMAP, xml.as_bytes())
+    // Past the protocol's 50,000 URLs per file: numbered sitemaps and an index of them.
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (name, urls) in &parts {
+        let mut ctx = Context::new();
+        ctx.insert("urls", urls);
+        let xml = r.render(SITEMAP, &ctx)?;
+        out.write(name, xml.as_bytes())?;
+        let loc = crate::theme::escape_html(&link(r, name));
+        index.push_str(&format!("  <sitemap><loc>{loc}</loc></sitemap>\n"));
+    }
+    index.push_str("</sitemapindex>\n");
+    out.write(SITEMAP, index.as_bytes())
+}
+
+/// The sitemap protocol allows 50,000 URLs per file.
+const SITEMAP_LIMIT: usize = 50_000;
+
+/// One `sitemap.xml` when the URLs fit, else `sitemap-1.xml`, `sitemap-2.xml` …
+fn split_sitemap(urls: Vec<UrlEntry>, limit: usize) -> Vec<(String, Vec<UrlEntry>)> {
+    if urls.len() <= limit {
+        return vec![(SITEMAP.to_string(), urls)];
+    }
+    let mut parts = Vec::new();
+    let mut rest = urls;
+    while !rest.is_empty() {
+        let tail = rest.split_off(limit.min(rest.len()));
+        parts.push((format!("sitemap-{}.xml", parts.len() + 1), rest));
+        rest = tail;
+    }
+    parts
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_sitemaps_are_split_into_numbered_files() {
+        let urls = |n: usize| {
+            (0..n)
+                .map(|i| UrlEntry { loc: format!("https://x.org/{i}/"), lastmod: None })
+                .collect::<Vec<_>>()
+        };
+        let one = split_sitemap(urls(3), 3);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].0, "sitemap.xml");
+        let parts = split_sitemap(urls(7), 3);
+        let names: Vec<_> = parts.iter().map(|(n, u)| (n.as_str(), u.len())).collect();
+        assert_eq!(names, vec![("sitemap-1.xml", 3), ("sitemap-2.xml", 3), ("sitemap-3.xml", 1)]);
+        assert_eq!(parts[2].1[0].loc, "https://x.org/6/");
+    }
 
     #[test]
     fn paths_are_percent_encoded() {
