@@ -45,6 +45,15 @@ pub struct BuildReport {
 /// Load, validate and model the site. On content errors, `Err(Error::Content)` holds
 /// every problem found (errors and warnings), sorted by file and line.
 pub fn load_site(opts: &BuildOptions) -> Result<(Site, Vec<Diagnostic>)> {
+    load_site_with(opts, &|_, _| {})
+}
+
+/// [`load_site`] with an extra check run over the validated sources before the model is
+/// built (used by `check` for the typo warnings a build does not need).
+pub fn load_site_with(
+    opts: &BuildOptions,
+    extra: &dyn Fn(&validate::Validated, &Diagnostics),
+) -> Result<(Site, Vec<Diagnostic>)> {
     let (mut config, config_warnings) = config::load(&opts.root).map_err(Error::Content)?;
     if let Some(url) = &opts.base_url {
         config.base_url = if url.ends_with('/') {
@@ -57,6 +66,7 @@ pub fn load_site(opts: &BuildOptions) -> Result<(Site, Vec<Diagnostic>)> {
     diags.extend(config_warnings);
     let sources = load::load(&opts.root, &diags);
     let validated = validate::validate(sources, opts.drafts, &diags);
+    extra(&validated, &diags);
     let site = model::build(opts.root.clone(), config, validated, &diags);
     let all = diags.into_sorted();
     if all.iter().any(|d| d.severity == Severity::Error) {
@@ -78,10 +88,54 @@ pub fn render(site: &Site, out: &dyn Output) -> Result<(usize, usize)> {
 
 /// The whole build. The output folder is replaced only if everything succeeded.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    build_with(opts, &Quiet)
+}
+
+/// Watches a build go by (the command line shows it on a terminal).
+pub trait Progress: Sync {
+    /// A new stage begins: `"reading"`, `"rendering"`, `"writing"`.
+    fn stage(&self, _name: &str) {}
+    /// A file was rendered (or copied) into the output.
+    fn file(&self, _path: &str) {}
+}
+
+/// Shows nothing.
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
+/// Tells a [`Progress`] about every file on its way to the real output.
+struct Observed<'a> {
+    inner: &'a dyn Output,
+    progress: &'a dyn Progress,
+}
+
+impl Output for Observed<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.progress.file(path);
+        self.inner.write(path, bytes)
+    }
+
+    fn fresh(&self, file: &str, template: &str, ctx: &tera::Context) -> bool {
+        self.inner.fresh(file, template, ctx)
+    }
+}
+
+/// [`build`], reporting its progress.
+pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
     let start = Instant::now();
+    progress.stage("reading");
     let (site, warnings) = load_site(opts)?;
+    progress.stage("rendering");
     let staging = Staging::new(&opts.out_dir())?;
-    let (pages, files) = render(&site, &staging)?;
+    let (pages, files) = render(
+        &site,
+        &Observed {
+            inner: &staging,
+            progress,
+        },
+    )?;
+    progress.stage("writing");
     staging.commit()?;
     Ok(BuildReport {
         pages,

@@ -6,6 +6,7 @@
 //! `docs/ARCHITECTURE.md`.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod diagnostics;
 pub mod error;
@@ -16,7 +17,9 @@ pub mod model;
 pub mod pdf;
 pub mod quantity;
 pub mod render;
+pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod theme;
 pub mod validate;
 pub mod write;

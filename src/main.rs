@@ -34,6 +34,49 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Report every problem a build would find, without writing anything
+    Check {
+        /// The site's folder (where casebook.yaml is)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// `human` for people, `json` for CI systems
+        #[arg(long, value_enum, default_value = "human")]
+        format: cmd::check::Format,
+        /// Exit with status 2 when there are warnings (but no errors)
+        #[arg(long)]
+        strict: bool,
+        /// Also check cases marked `draft: true` as published
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Preview the site: build, serve, rebuild on every save, reload the browser
+    Serve {
+        /// The site's folder (where casebook.yaml is)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; other computers can connect only if you pass e.g. 0.0.0.0
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Include cases marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create something new: `casebook new case SLUG`
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
+    /// Create a new site in DIR that builds at once
+    Init {
+        /// The folder to create (it may exist, but must not hold a site)
+        dir: PathBuf,
+    },
     /// Search a built site's index (same matching and ranking as the search page)
     Search {
         /// The site's folder, or a built site (with search/idx/)
@@ -72,6 +115,21 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum New {
+    /// Write content/cases/SLUG.md with every field laid out and explained
+    Case {
+        /// The case's web address: cases/SLUG/ (letters, digits, Chinese, `-`)
+        slug: String,
+        /// The case's title
+        #[arg(long)]
+        title: Option<String>,
+        /// The site's folder (where casebook.yaml is)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -86,6 +144,39 @@ fn main() -> ExitCode {
             base_url,
             drafts,
         }),
+        Command::Check {
+            root,
+            format,
+            strict,
+            drafts,
+        } => cmd::check::run(
+            &casebook::BuildOptions {
+                root,
+                drafts,
+                ..Default::default()
+            },
+            format,
+            strict,
+        ),
+        Command::New {
+            what: New::Case { slug, title, root },
+        } => cmd::new::case(&root, &slug, title.as_deref()),
+        Command::Init { dir } => cmd::init::run(&dir),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        } => cmd::serve::run(
+            &casebook::serve::ServeOptions {
+                root,
+                port,
+                bind,
+                drafts,
+            },
+            open,
+        ),
         Command::Search {
             root,
             json,

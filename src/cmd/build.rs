@@ -1,18 +1,31 @@
-//! `casebook build`: build the site into `public/` (or `--out`).
+//! `casebook build`: build the site into `public/` (or `--out`), with progress on a
+//! terminal and a one-line summary at the end.
 
-use super::{counts, report};
+use super::{counts, plural, report};
+use casebook::build::Progress;
 use casebook::{BuildOptions, Error};
+use std::io::IsTerminal;
+use std::time::Instant;
 
 pub fn run(opts: &BuildOptions) -> anyhow::Result<i32> {
-    match casebook::build(opts) {
+    let start = Instant::now();
+    let spinner = std::io::stderr().is_terminal().then(Spinner::new);
+    let result = match &spinner {
+        Some(s) => casebook::build::build_with(opts, s),
+        None => casebook::build(opts),
+    };
+    if let Some(s) = spinner {
+        s.bar.finish_and_clear();
+    }
+    match result {
         Ok(r) => {
             report(&r.warnings);
             eprintln!(
-                "built {} cases: {} pages, {} files in {} ({}) in {:.2}s",
-                r.cases,
-                r.pages,
-                r.files,
+                "built {} into {}: {} written ({}), {}, {:.2}s",
+                plural(r.cases, "case"),
                 opts.out_dir().display(),
+                plural(r.pages, "page"),
+                plural(r.files, "file"),
                 counts(0, r.warnings.len()),
                 r.elapsed.as_secs_f64()
             );
@@ -20,12 +33,48 @@ pub fn run(opts: &BuildOptions) -> anyhow::Result<i32> {
         }
         Err(Error::Content(diags)) => {
             report(&diags);
+            let errors = diags
+                .iter()
+                .filter(|d| d.severity == casebook::diagnostics::Severity::Error)
+                .count();
             eprintln!(
-                "build failed: nothing was written; {} is unchanged",
+                "build failed: nothing was written (0 pages), {}, {:.2}s; {} is unchanged",
+                counts(errors, diags.len() - errors),
+                start.elapsed().as_secs_f64(),
                 opts.out_dir().display()
             );
             Ok(1)
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// A spinner with the stage and a running count of files, for terminals only.
+struct Spinner {
+    bar: indicatif::ProgressBar,
+}
+
+impl Spinner {
+    fn new() -> Spinner {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Spinner { bar }
+    }
+}
+
+impl Progress for Spinner {
+    fn stage(&self, name: &str) {
+        let template = match name {
+            "reading" => "{spinner} reading and checking the content [{elapsed}]",
+            "rendering" => "{spinner} rendering: {pos} files [{elapsed}]",
+            _ => "{spinner} putting the new site in place: {pos} files [{elapsed}]",
+        };
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+            self.bar.set_style(style);
+        }
+    }
+
+    fn file(&self, _path: &str) {
+        self.bar.inc(1);
     }
 }

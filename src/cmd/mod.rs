@@ -1,8 +1,12 @@
 //! One module per subcommand, each thin over the library.
 
 pub mod build;
+pub mod check;
+pub mod init;
+pub mod new;
 pub mod pdf;
 pub mod search;
+pub mod serve;
 
 use casebook::diagnostics::{Diagnostic, Severity};
 
@@ -21,14 +25,16 @@ pub fn report(diags: &[Diagnostic]) {
     }
 }
 
+/// `1 page`, `2 pages`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 pub fn counts(errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, w: &str| {
-        if n == 1 {
-            format!("1 {w}")
-        } else {
-            format!("{n} {w}s")
-        }
-    };
     format!(
         "{}, {}",
         plural(errors, "error"),

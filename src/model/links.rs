@@ -3,14 +3,26 @@
 //! Editors link to a case as `/cases/<slug>/`, to a page as `/<slug>/`, to a site section
 //! as `/regions/` etc., to a static file as `/images/x.png`, or to another Markdown file by
 //! its relative path (`../other.md`).
+//!
+//! A relative link to any other file (`![](images/a.png)`, `[报告](files/report.pdf)`) is
+//! looked up beside the Markdown file; when it exists it is published at
+//! `files/<path under content/>` (the link is rewritten to match), when it does not the
+//! link is reported as broken.
 
 use crate::markdown::links::is_external;
 use crate::markdown::LinkResolver;
 use crate::validate::Validated;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+/// Where files linked from content are published.
+pub const CONTENT_FILES: &str = "files/";
 
 pub struct SiteLinks {
+    root: PathBuf,
+    /// Files under `content/` that content links to (relative to `content/`).
+    used_files: Mutex<BTreeSet<String>>,
     /// Site-relative addresses that exist, without leading `/`.
     known: HashSet<String>,
     /// Source file path → its page address.
@@ -40,7 +52,7 @@ const SECTIONS: &[&str] = &[
 ];
 
 impl SiteLinks {
-    pub fn new(_root: &Path, v: &Validated, static_files: &[String]) -> Self {
+    pub fn new(root: &Path, v: &Validated, static_files: &[String]) -> Self {
         let mut known: HashSet<String> = SECTIONS.iter().map(|s| s.to_string()).collect();
         let mut by_file = HashMap::new();
         for (src, meta) in &v.cases {
@@ -58,7 +70,18 @@ impl SiteLinks {
             known.insert(format!("collections/{}/print/", src.stem()));
         }
         known.extend(static_files.iter().cloned());
-        SiteLinks { known, by_file }
+        SiteLinks {
+            root: root.to_path_buf(),
+            used_files: Mutex::default(),
+            known,
+            by_file,
+        }
+    }
+
+    /// The files under `content/` that links pointed to, relative to `content/`.
+    pub fn content_files(&self) -> Vec<String> {
+        let set = self.used_files.lock().unwrap_or_else(|e| e.into_inner());
+        set.iter().cloned().collect()
     }
 
     pub fn from_file(&self, file: &Path) -> FileLinks<'_> {
@@ -90,12 +113,53 @@ impl LinkResolver for FileLinks<'_> {
                 None => Err(format!("there is no case or page file at {file}")),
             };
         }
-        // Other relative links (e.g. to an image beside the page) are kept as written.
+        if has_extension(file) {
+            return self.file_path(file).map(Some);
+        }
+        // Other relative links are kept as written.
         Ok(None)
     }
 }
 
 impl FileLinks<'_> {
+    /// A relative link to a file beside the Markdown file (or in `static/`).
+    fn file_path(&self, file: &str) -> Result<String, String> {
+        let decoded = percent_decode(file);
+        let absolute =
+            |p: &Path| normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+        let target = absolute(&self.dir.join(&decoded));
+        let root = absolute(&self.site.root);
+        let shown = crate::diagnostics::display_path(&root, &target);
+        let content = root.join("content");
+        let static_dir = root.join("static");
+        let under = |dir: &Path| {
+            target
+                .strip_prefix(dir)
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+        };
+        if !target.is_file() {
+            return Err(format!("there is no file {shown}"));
+        }
+        if let Some(rel) = under(&static_dir) {
+            return Ok(rel);
+        }
+        match under(&content) {
+            Some(rel) => {
+                let mut used = self
+                    .site
+                    .used_files
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner());
+                used.insert(rel.clone());
+                Ok(format!("{CONTENT_FILES}{rel}"))
+            }
+            None => Err(format!(
+                "{shown} is outside the content/ and static/ folders, so it cannot be published"
+            )),
+        }
+    }
+
     fn site_path(&self, path: &str) -> Result<String, String> {
         let decoded = percent_decode(path);
         let known = &self.site.known;
@@ -134,6 +198,14 @@ impl FileLinks<'_> {
             "no case, page or static file has the address /{decoded}"
         ))
     }
+}
+
+/// `images/a.png` yes, `other-case/` or `foo` no.
+pub fn has_extension(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .and_then(|name| name.rsplit_once('.'))
+        .is_some_and(|(stem, ext)| !stem.is_empty() && !ext.is_empty())
 }
 
 fn normalize(p: &Path) -> PathBuf {

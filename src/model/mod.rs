@@ -64,6 +64,9 @@ pub struct Site {
     pub collections: Vec<Collection>,
     /// Files under `static/`, relative to it.
     pub static_files: Vec<String>,
+    /// Files under `content/` that content links to, relative to `content/`; published
+    /// under [`links::CONTENT_FILES`].
+    pub content_files: Vec<String>,
 }
 
 impl Site {
@@ -81,18 +84,20 @@ impl Site {
 }
 
 /// Builds the model. Link problems and organization warnings go to `diags`.
-pub fn build(root: PathBuf, config: Config, v: Validated, diags: &Diagnostics) -> Site {
+pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostics) -> Site {
     let static_files = list_static(&root);
     let resolver_index = links::SiteLinks::new(&root, &v, &static_files);
     let trusted = config.trusted_html;
-    let mut cases: Vec<Case> = v
-        .cases
-        .par_iter()
+    warn_unknown_organizations(&v, diags);
+    // Consumed so each source text is freed as soon as its case is rendered: at 100,000
+    // cases the sources and the rendered HTML would otherwise be held together.
+    let mut cases: Vec<Case> = std::mem::take(&mut v.cases)
+        .into_par_iter()
         .map(|(src, meta)| {
             let url = format!("cases/{}/", meta.slug);
-            let r = render_body(src, "../../", trusted, &resolver_index, diags);
+            let r = render_body(&src, "../../", trusted, &resolver_index, diags);
             Case {
-                meta: meta.clone(),
+                meta,
                 source: src.rel.clone(),
                 url,
                 html: r.html,
@@ -135,7 +140,6 @@ pub fn build(root: PathBuf, config: Config, v: Validated, diags: &Diagnostics) -
             diags,
         )
     });
-    warn_unknown_organizations(&v, diags);
     let taxonomies = taxonomy::build_all(&cases);
     let related = related::compute(&cases, &taxonomies);
     for (case, rel) in cases.iter_mut().zip(related) {
@@ -163,6 +167,7 @@ pub fn build(root: PathBuf, config: Config, v: Validated, diags: &Diagnostics) -
         collection_sources: v.collections,
         collections,
         static_files,
+        content_files: resolver_index.content_files(),
     }
 }
 
@@ -203,12 +208,28 @@ fn render_body(
     );
     for p in &r.link_problems {
         diags.push(
-            Diagnostic::error(&src.rel, format!("the link \"{}\" leads nowhere: {}", p.dest, p.message))
-                .at(src.body_line + p.line - 1)
-                .hint("link to a case as `/cases/<slug>/`, to a page as `/<slug>/`, or to another Markdown file by its path, like `../other-case.md`"),
+            Diagnostic::error(
+                &src.rel,
+                format!("the link \"{}\" leads nowhere: {}", p.dest, p.message),
+            )
+            .at(src.body_line + p.line - 1)
+            .hint(link_hint(&p.dest)),
         );
     }
     r
+}
+
+fn link_hint(dest: &str) -> String {
+    let path = dest.split(['#', '?']).next().unwrap_or(dest);
+    if links::has_extension(path) && !path.ends_with(".md") {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if path.starts_with('/') {
+            return format!("put the file at static{path}, or correct the link");
+        }
+        format!("put the file beside the Markdown file at the path the link gives, or put it in static/ (e.g. static/images/{name}) and link it as /images/{name}")
+    } else {
+        "link to a case as `/cases/<slug>/`, to a page as `/<slug>/`, or to another Markdown file by its path, like `../other-case.md`".into()
+    }
 }
 
 fn warn_unknown_organizations(v: &Validated, diags: &Diagnostics) {

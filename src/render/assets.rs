@@ -1,4 +1,5 @@
-//! Assets: the theme's static files, then the site's `static/` folder, copied as they are.
+//! Assets: the theme's static files, then the site's `static/` folder, copied as they are,
+//! then the files content links to from beside its Markdown (published under `files/`).
 
 use super::{Output, Renderer};
 use crate::error::{Error, Result};
@@ -17,5 +18,14 @@ pub fn render(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
         let path = dir.join(rel);
         let bytes = std::fs::read(&path).map_err(|source| Error::Read { path, source })?;
         out.write(rel, &bytes)
+    })?;
+    let content = r.site.root.join("content");
+    r.site.content_files.par_iter().try_for_each(|rel| {
+        let path = content.join(rel);
+        let bytes = std::fs::read(&path).map_err(|source| Error::Read { path, source })?;
+        out.write(
+            &format!("{}{rel}", crate::model::links::CONTENT_FILES),
+            &bytes,
+        )
     })
 }

@@ -56,8 +56,8 @@ impl<'a> Recorder<'a> {
     }
 }
 
-impl Output for Recorder<'_> {
-    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+impl Recorder<'_> {
+    fn record(&self, path: &str) {
         if path.ends_with(".html") {
             let url = path.strip_suffix("index.html").unwrap_or(path).to_string();
             match self.pages.lock() {
@@ -65,7 +65,22 @@ impl Output for Recorder<'_> {
                 Err(poisoned) => poisoned.into_inner().push(url),
             }
         }
+    }
+}
+
+impl Output for Recorder<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.record(path);
         self.inner.write(path, bytes)
+    }
+
+    /// A page `serve` already holds is part of the site all the same.
+    fn fresh(&self, file: &str, template: &str, ctx: &Context) -> bool {
+        let fresh = self.inner.fresh(file, template, ctx);
+        if fresh {
+            self.record(file);
+        }
+        fresh
     }
 }
 

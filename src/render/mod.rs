@@ -26,6 +26,14 @@ use tera::Context;
 pub trait Output: Sync {
     /// `path` is relative to the site root, `/`-separated.
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
+
+    /// True when this destination already holds `file` as rendered from `template` with
+    /// exactly `ctx`, so rendering it again can be skipped. Only `serve`'s output, which
+    /// keeps the previous build, ever says yes. An `Output` that wraps another must
+    /// forward this (and count a fresh page as written), or `serve` re-renders everything.
+    fn fresh(&self, _file: &str, _template: &str, _ctx: &Context) -> bool {
+        false
+    }
 }
 
 /// Counts what is written, for the build summary.
@@ -52,6 +60,10 @@ impl Output for Counting<'_> {
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.inner.write(path, bytes)
+    }
+
+    fn fresh(&self, file: &str, template: &str, ctx: &Context) -> bool {
+        self.inner.fresh(file, template, ctx)
     }
 }
 
@@ -116,9 +128,14 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders `template` and writes it as `<url>index.html` (or `url` if it names a file).
+    /// Skipped when `out` already holds the page rendered from the same context.
     pub fn emit(&self, out: &dyn Output, template: &str, url: &str, ctx: &Context) -> Result<()> {
+        let file = context::file_for(url);
+        if out.fresh(&file, template, ctx) {
+            return Ok(());
+        }
         let html = self.render(template, ctx)?;
-        out.write(&context::file_for(url), html.as_bytes())
+        out.write(&file, html.as_bytes())
     }
 }
 

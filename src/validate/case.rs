@@ -86,7 +86,8 @@ pub fn read_case(f: &mut Fields<'_>, default_slug: &str) -> Option<CaseMeta> {
     (date.is_some() && !meta.title.is_empty()).then_some(meta)
 }
 
-fn slug_problem(slug: &str) -> Option<&'static str> {
+/// Why `slug` cannot be a web address segment, if it cannot.
+pub fn slug_problem(slug: &str) -> Option<&'static str> {
     if slug.is_empty() {
         Some("it is empty")
     } else if slug.chars().any(|c| c.is_whitespace()) {

@@ -8,6 +8,7 @@ pub mod case;
 pub mod collection;
 pub mod fields;
 pub mod suggest;
+pub mod typos;
 
 pub use case::{Beneficiary, CaseMeta, Funding};
 
@@ -194,6 +195,7 @@ pub const RESERVED: &[&str] = &[
     "collections",
     "print",
     "static",
+    "files",
     "atom.xml",
     "sitemap.xml",
     "robots.txt",

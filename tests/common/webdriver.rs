@@ -200,6 +200,15 @@ impl Browser {
         }
     }
 
+    /// Resizes the window (the page's layout viewport follows).
+    pub fn set_window_size(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        );
+    }
+
     pub fn goto(&self, url: &str) {
         self.cmd("POST", "/url", Some(json!({"url": url})));
     }
