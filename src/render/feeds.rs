@@ -299,7 +299,10 @@ mod tests {
     fn large_sitemaps_are_split_into_numbered_files() {
         let urls = |n: usize| {
             (0..n)
-                .map(|i| UrlEntry { loc: format!("https://x.org/{i}/"), lastmod: None })
+                .map(|i| UrlEntry {
+                    loc: format!("https://x.org/{i}/"),
+                    lastmod: None,
+                })
                 .collect::<Vec<_>>()
         };
         let one = split_sitemap(urls(3), 3);
@@ -307,7 +310,14 @@ mod tests {
         assert_eq!(one[0].0, "sitemap.xml");
         let parts = split_sitemap(urls(7), 3);
         let names: Vec<_> = parts.iter().map(|(n, u)| (n.as_str(), u.len())).collect();
-        assert_eq!(names, vec![("sitemap-1.xml", 3), ("sitemap-2.xml", 3), ("sitemap-3.xml", 1)]);
+        assert_eq!(
+            names,
+            vec![
+                ("sitemap-1.xml", 3),
+                ("sitemap-2.xml", 3),
+                ("sitemap-3.xml", 1)
+            ]
+        );
         assert_eq!(parts[2].1[0].loc, "https://x.org/6/");
     }
 

@@ -386,14 +386,29 @@ pub fn page_slots(html: &str) -> Vec<String> {
 
 /// Case headings sit under the case title (`h2` in the book): `h2` → `h3` and so on.
 fn demote_headings(html: &str) -> String {
-    let mut out = html.to_string();
-    for level in (1..=5).rev() {
-        for (from, to) in [("<h", "<h"), ("</h", "</h")] {
-            out = out
-                .replace(&format!("{from}{level}>"), &format!("{to}{}>", level + 1))
-                .replace(&format!("{from}{level} "), &format!("{to}{} ", level + 1));
+    // One pass: find each `<h` or `</h` followed by a level digit and `>` or a space.
+    let bytes = html.as_bytes();
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(pos) = html[i..].find("<").map(|p| p + i) {
+        let tag = if bytes.get(pos + 1) == Some(&b'/') {
+            pos + 2
+        } else {
+            pos + 1
+        };
+        i = pos + 1;
+        let is_heading = bytes.get(tag) == Some(&b'h')
+            && matches!(bytes.get(tag + 1), Some(b'1'..=b'5'))
+            && matches!(bytes.get(tag + 2), Some(b'>' | b' '));
+        if is_heading {
+            out.push_str(&html[copied..tag + 1]);
+            out.push((bytes[tag + 1] + 1) as char);
+            copied = tag + 2;
+            i = copied;
         }
     }
+    out.push_str(&html[copied..]);
     out
 }
 
@@ -463,6 +478,10 @@ mod tests {
         assert_eq!(
             demote_headings(r#"<h2 id="a">A</h2><h3>B</h3><h6>C</h6>"#),
             r#"<h3 id="a">A</h3><h4>B</h4><h6>C</h6>"#
+        );
+        assert_eq!(
+            demote_headings("<h1>甲</h1><hr><header>乙</header><p>1<2</p><h5 class=x>丙</h5>"),
+            "<h2>甲</h2><hr><header>乙</header><p>1<2</p><h6 class=x>丙</h6>"
         );
     }
 
