@@ -347,3 +347,11 @@ fn missing_config_says_how_to_start() {
     assert_eq!(run.code(), Some(1));
     assert!(run.stderr().contains("casebook init"), "{}", run.stderr());
 }
+
+#[test]
+fn home_introduction_needs_no_front_matter() {
+    let site = Site::from_fixture("basic");
+    site.write("content/_index.md", "只有一段介绍文字，没有元数据。\n");
+    site.build().assert_ok();
+    assert!(site.read("index.html").contains("只有一段介绍文字"));
+}

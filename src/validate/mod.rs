@@ -81,7 +81,16 @@ pub fn validate(sources: Sources, drafts: bool, diags: &Diagnostics) -> Validate
     );
     check_reserved_page_slugs(&pages, diags);
     let home = sources.home.and_then(|src| {
-        let meta = with_fields(&src, diags, |f| read_page(f, "index"))?;
+        // The introduction is optional and so is its title: it sits under the site's.
+        let meta = with_fields(&src, diags, |f| {
+            f.unknown_keys(PAGE_FIELDS);
+            Some(PageMeta {
+                title: f.text("title", "首页").unwrap_or_default(),
+                slug: String::new(),
+                date: f.date("date", false),
+                description: f.text("description", "一句话介绍"),
+            })
+        })?;
         Some((src, meta))
     });
     let organizations_file = sources.organizations.as_ref().map(|d| d.rel.clone());
