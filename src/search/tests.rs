@@ -389,7 +389,14 @@ fn phrases_match_exactly_like_substring_search() {
 
 #[test]
 fn snippets_deep_in_the_body_load_only_the_chunks_up_to_the_match() {
-    let body = format!("{}推动五社联动。{}", "前".repeat(1000), "后".repeat(2000));
+    use crate::search::index::{HEAD_CHARS, REST_CHARS};
+    // The match sits in the second chunk after the head; a third chunk follows it.
+    let before = HEAD_CHARS + REST_CHARS + 100;
+    let body = format!(
+        "{}推动五社联动。{}",
+        "前".repeat(before),
+        "后".repeat(2 * REST_CHARS)
+    );
     let dir = site(&[case("deep/", "2024-01-01", "标题", "摘要", &body)]);
     let r = run(dir.path(), "五社联动");
     let marked = r.hits[0]
@@ -405,6 +412,6 @@ fn snippets_deep_in_the_body_load_only_the_chunks_up_to_the_match() {
         .map(|f| f.0.as_str())
         .filter(|n| n.starts_with("doc/0-"))
         .collect();
-    // Head: 300 chars; chunk 1: 300..900; chunk 2: 900..1500 holds the match.
+    // Head, chunk 1, then chunk 2 holds the match; chunk 3 is never fetched.
     assert_eq!(chunks, vec!["doc/0-1", "doc/0-2"]);
 }
