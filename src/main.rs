@@ -2,6 +2,12 @@
 
 mod cmd;
 
+/// The search index and the page renderers make and free millions of small buffers;
+/// mimalloc does that far faster than the system allocator (glibc `free` was a third of a
+/// 10,000-case build's time in `perf`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
