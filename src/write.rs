@@ -109,7 +109,9 @@ impl Output for Discard {
     }
 }
 
-fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
+/// The path `rel` names inside `dir`, with its folder created; refuses paths that would
+/// leave `dir`.
+pub(crate) fn prepare_path(dir: &Path, rel: &str) -> Result<PathBuf> {
     if rel.split('/').any(|seg| seg == "..") || rel.starts_with('/') {
         return Err(Error::Other(format!(
             "refusing to write outside the output folder: {rel}"
@@ -122,6 +124,11 @@ fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
             source,
         })?;
     }
+    Ok(path)
+}
+
+fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
+    let path = prepare_path(dir, rel)?;
     std::fs::write(&path, bytes).map_err(|source| Error::Write { path, source })
 }
 

@@ -250,18 +250,7 @@ fn hash_value(v: &serde_json::Value, h: &mut DefaultHasher) {
 
 /// Writes through a temporary file and a rename, so a reader never sees half a file.
 fn write_atomically(dir: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
-    if rel.split('/').any(|seg| seg == "..") || rel.starts_with('/') {
-        return Err(Error::Other(format!(
-            "refusing to write outside the output folder: {rel}"
-        )));
-    }
-    let path = dir.join(rel);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|source| Error::Write {
-            path: parent.to_path_buf(),
-            source,
-        })?;
-    }
+    let path = crate::write::prepare_path(dir, rel)?;
     let tmp = path.with_file_name(format!(
         ".{}.tmp",
         path.file_name()
