@@ -175,17 +175,12 @@ impl FileLinks<'_> {
         }
         // Taxonomy term pages are generated from case metadata; accept any address
         // under a taxonomy section (the section itself is checked above).
-        let taxonomy_sections = [
-            "regions/",
-            "domains/",
-            "tags/",
-            "organizations/",
-            "brands/",
-            "beneficiaries/",
-            "funding/",
-            "years/",
-        ];
-        if taxonomy_sections.iter().any(|s| decoded.starts_with(s)) {
+        let under_taxonomy = crate::model::TaxonomyKind::ALL.iter().any(|k| {
+            decoded
+                .strip_prefix(k.key())
+                .is_some_and(|rest| rest.starts_with('/'))
+        });
+        if under_taxonomy {
             return Ok(with_slash);
         }
         if let Some(slug) = decoded.strip_prefix("cases/") {

@@ -288,7 +288,8 @@ impl Browser {
     /// Saves a PNG of the viewport.
     pub fn screenshot(&self, path: &Path) {
         let v = self.cmd("GET", "/screenshot", None);
-        let bytes = base64_decode(v.as_str().unwrap_or_default());
+        let bytes = casebook::search::codec::unbase64(v.as_str().unwrap_or_default())
+            .expect("WebDriver sent a screenshot that is not base64");
         std::fs::write(path, bytes).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
     }
 }
@@ -348,28 +349,6 @@ impl Drop for Browser {
             }
         }
     }
-}
-
-fn base64_decode(s: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(s.len() / 4 * 3);
-    let (mut acc, mut n) = (0u32, 0);
-    for c in s.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => continue,
-        };
-        acc = (acc << 6) | u32::from(v);
-        n += 6;
-        if n >= 8 {
-            n -= 8;
-            out.push((acc >> n) as u8);
-        }
-    }
-    out
 }
 
 /// A static file server on a free local port for one test; stops when dropped. Plain
