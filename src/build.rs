@@ -126,6 +126,12 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
     let start = Instant::now();
     progress.stage("reading");
     let (site, warnings) = load_site(opts)?;
+    if std::env::var_os("CASEBOOK_TIMINGS").is_some() {
+        eprintln!(
+            "  load+validate+model: {:.2}s",
+            start.elapsed().as_secs_f64()
+        );
+    }
     progress.stage("rendering");
     let staging = Staging::new(&opts.out_dir())?;
     let (pages, files) = render(
@@ -136,7 +142,11 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         },
     )?;
     progress.stage("writing");
+    let swap = Instant::now();
     staging.commit()?;
+    if std::env::var_os("CASEBOOK_TIMINGS").is_some() {
+        eprintln!("  swap in: {:.2}s", swap.elapsed().as_secs_f64());
+    }
     Ok(BuildReport {
         pages,
         files,

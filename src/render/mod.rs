@@ -142,17 +142,49 @@ impl<'a> Renderer<'a> {
 /// Renders the whole site.
 pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
     let r = Renderer::new(site, theme);
-    // Print editions repeat the cases and are `noindex`: written past the sitemap's recorder.
-    print::render(&r, out)?;
-    let recorder = feeds::Recorder::new(out);
-    let out = &recorder;
-    assets::render(&r, out)?;
-    pages::render(&r, out)?;
-    taxonomy::render(&r, out)?;
-    search::render(&r, out)?;
-    collections::render(&r, out)?;
-    stats::render(&r, out)?;
-    opendata::render(&r, out)?;
-    // Last: the sitemap lists every page written before it.
-    feeds::render(&r, out, &recorder.pages())
+    let timer = StageTimer::from_env();
+    // Print editions repeat the cases and are `noindex`: written past the sitemap's
+    // recorder. A print edition is one large template run (one thread for most of it), so
+    // it runs beside the other renderers rather than before them.
+    let (printed, rest) = rayon::join(
+        || timer.time("print", || print::render(&r, out)),
+        || {
+            let recorder = feeds::Recorder::new(out);
+            let out = &recorder;
+            timer.time("assets", || assets::render(&r, out))?;
+            timer.time("pages", || pages::render(&r, out))?;
+            timer.time("taxonomies", || taxonomy::render(&r, out))?;
+            timer.time("search", || search::render(&r, out))?;
+            timer.time("collections", || collections::render(&r, out))?;
+            timer.time("stats", || stats::render(&r, out))?;
+            timer.time("open data", || opendata::render(&r, out))?;
+            // Last: the sitemap lists every page written before it.
+            timer.time("feeds", || feeds::render(&r, out, &recorder.pages()))
+        },
+    );
+    printed.and(rest)
+}
+
+/// Prints how long each renderer took when `CASEBOOK_TIMINGS` is set (for profiling a
+/// large site; the numbers go to stderr and never into the output).
+struct StageTimer {
+    on: bool,
+}
+
+impl StageTimer {
+    fn from_env() -> Self {
+        StageTimer {
+            on: std::env::var_os("CASEBOOK_TIMINGS").is_some(),
+        }
+    }
+
+    fn time<T>(&self, stage: &str, f: impl FnOnce() -> T) -> T {
+        if !self.on {
+            return f();
+        }
+        let start = std::time::Instant::now();
+        let out = f();
+        eprintln!("  render {stage}: {:.2}s", start.elapsed().as_secs_f64());
+        out
+    }
 }

@@ -196,9 +196,15 @@ fn book(r: &Renderer<'_>, out: &dyn Output, b: &Book<'_>) -> Result<()> {
                 .collect(),
         })
         .collect();
-    let mut cases = Vec::with_capacity(order.len());
-    for (n, g) in groups.iter().enumerate() {
-        for (k, &i) in g.cases.iter().enumerate() {
+    // (group number, place in the group, case index), in book order.
+    let placed: Vec<(usize, usize, usize)> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(n, g)| g.cases.iter().enumerate().map(move |(k, &i)| (n, k, i)))
+        .collect();
+    let cases: Vec<PrintCase> = placed
+        .par_iter()
+        .map(|&(n, k, i)| {
             let c = &site.cases[i];
             let anchor = anchor_of[&i].clone();
             let body = Relocation {
@@ -209,16 +215,16 @@ fn book(r: &Renderer<'_>, out: &dyn Output, b: &Book<'_>) -> Result<()> {
                 base_url: &site.config.base_url,
             }
             .apply(&c.html);
-            cases.push(PrintCase {
+            PrintCase {
                 title: &c.meta.title,
                 summary: c.meta.summary.as_deref(),
-                part: (labelled && k == 0).then(|| group_label(n, &g.name)),
+                part: (labelled && k == 0).then(|| group_label(n, &groups[n].name)),
                 rows: rows(r, c),
                 body: demote_headings(&body),
                 anchor,
-            });
-        }
-    }
+            }
+        })
+        .collect();
     let foreword = b.foreword.as_ref().map(|(title, html, from)| {
         let html = Relocation {
             from,

@@ -4,7 +4,7 @@
 
 use super::codec::{self, hex, put_varint};
 use super::facets::{self, key_slug, NAMES_PER_CHUNK};
-use super::invert::{gram_len, invert, Entry, GramIds, Inverted, MAX_GRAM};
+use super::invert::{gram_len, invert, GramIds, Inverted, Postings, MAX_GRAM};
 use super::tokenize::gram_key;
 use super::{IndexFile, SearchDoc, INDEX_DIR};
 use serde_json::json;
@@ -24,11 +24,13 @@ pub const OWN_POSTINGS_MIN: usize = 1024;
 pub const EXT_MIN: usize = 8192;
 /// Target size of a `d/` or `p/` shard before base64.
 pub const SHARD_TARGET: usize = 4 * 1024;
-/// Characters of the body in `doc/<id>.js`; the rest is in `doc/<id>-<j>.js` chunks.
-pub const HEAD_CHARS: usize = 300;
-/// Characters per further chunk of the body: large enough that most cases need one, as
-/// every file costs a file creation at build time (about 0.5 ms on the test machines).
-pub const REST_CHARS: usize = 2400;
+/// Characters of the body in `doc/<id>.js`; the rest is in `doc/<id>-<j>.js` chunks. Most
+/// case bodies are shorter (compendium cases run 1,000–3,000 characters), so a result
+/// usually needs one file: each file costs a file creation at build time, which on ext4
+/// after a previous build's files were deleted costs more than rendering a page.
+pub const HEAD_CHARS: usize = 3000;
+/// Characters per further chunk of the body.
+pub const REST_CHARS: usize = 3000;
 /// Format version, checked by the readers.
 pub const VERSION: u32 = 2;
 
@@ -84,7 +86,15 @@ pub fn doc_order(docs: &[SearchDoc]) -> Vec<usize> {
     order
 }
 
-fn put_tf_header(out: &mut Vec<u8>, tf: &[u32; 4]) {
+/// The per-case header of doc-level postings: `varint header` where header = field mask
+/// (4 bits) + 16 * (tf of the first present field - 1), then `varint tf - 1` for each
+/// further present field.
+///
+/// Doc-level postings ([`super::invert::Postings::postings`]) are, per case, `varint
+/// doc-delta` (the first absolute) followed by this header. Positions
+/// ([`super::invert::Postings::positions`]) are, per case in posting order, per present
+/// field, `tf` varints (first absolute, then deltas); their counts come from the postings.
+pub(super) fn put_tf_header(out: &mut Vec<u8>, tf: &[u32; 4]) {
     let mask = (0..4)
         .filter(|&f| tf[f] > 0)
         .fold(0u64, |m, f| m | (1 << f));
@@ -94,46 +104,6 @@ fn put_tf_header(out: &mut Vec<u8>, tf: &[u32; 4]) {
     for f in present {
         put_varint(out, u64::from(tf[f] - 1));
     }
-}
-
-fn put_positions(out: &mut Vec<u8>, e: &Entry) {
-    let mut at = 0;
-    for f in 0..4 {
-        let n = e.tf[f] as usize;
-        let mut prev = 0;
-        for (j, &p) in e.pos[at..at + n].iter().enumerate() {
-            put_varint(out, u64::from(if j == 0 { p } else { p - prev }));
-            prev = p;
-        }
-        at += n;
-    }
-}
-
-/// Doc-level postings: per case `varint doc-delta` (the first absolute), `varint header`
-/// where header = field mask (4 bits) + 16 * (tf of the first present field - 1), then
-/// `varint tf - 1` for each further present field.
-fn encode_postings(entries: &[Entry]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut last = 0u32;
-    for (i, e) in entries.iter().enumerate() {
-        put_varint(
-            &mut out,
-            u64::from(if i == 0 { e.doc } else { e.doc - last }),
-        );
-        last = e.doc;
-        put_tf_header(&mut out, &e.tf);
-    }
-    out
-}
-
-/// Positions of a bigram: per case in posting order, per present field, `tf` varints
-/// (first absolute, then deltas). Counts come from the doc-level postings.
-fn encode_positions(entries: &[Entry]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for e in entries {
-        put_positions(&mut out, e);
-    }
-    out
 }
 
 fn shard_count(total: usize, target: usize) -> u32 {
@@ -247,35 +217,30 @@ pub fn build_with(docs: &[SearchDoc], lay: &Layout) -> Vec<IndexFile> {
 
     // Extension grams (3+ tokens): postings and positions, hung under their bigram.
     let mut placed: Vec<Placed> = Vec::new();
-    let mut by_len: Vec<Vec<(&GramIds, &Vec<Entry>)>> = vec![Vec::new(); MAX_GRAM + 1];
-    for (g, e) in &grams {
-        by_len[gram_len(g)].push((g, e));
+    let mut by_len: Vec<Vec<(GramIds, Postings)>> = vec![Vec::new(); MAX_GRAM + 1];
+    for (g, p) in grams {
+        by_len[gram_len(&g)].push((g, p));
     }
     for level in &mut by_len {
-        level.sort_by(|a, b| a.0.cmp(b.0));
+        level.sort_unstable_by_key(|a| a.0);
     }
     // Trees keyed by the bigram ids; built from the longest grams up.
     let mut trees: HashMap<GramIds, Vec<Node>> = HashMap::new();
     for len in (3..=MAX_GRAM).rev() {
-        for &(g, entries) in &by_len[len] {
-            let key = key_of(g, &tokens);
-            placed.push(place(
-                format!("#{key}"),
-                encode_postings(entries),
-                &mut own,
-                lay,
-            ));
-            placed.push(place(key, encode_positions(entries), &mut own, lay));
+        for (g, p) in std::mem::take(&mut by_len[len]) {
+            let key = key_of(&g, &tokens);
+            placed.push(place(format!("#{key}"), p.postings, &mut own, lay));
+            placed.push(place(key, p.positions, &mut own, lay));
             let mut node = Node {
                 token: g[len - 1],
-                df: entries.len(),
+                df: p.df,
                 post: placed.len() - 2,
                 pos: placed.len() - 1,
-                children: trees.remove(g).unwrap_or_default(),
+                children: trees.remove(&g).unwrap_or_default(),
             };
             node.children
                 .sort_by(|a, b| tokens[a.token as usize].cmp(&tokens[b.token as usize]));
-            let mut parent = *g;
+            let mut parent = g;
             parent[len - 1] = u32::MAX;
             trees
                 .entry(parent)
@@ -294,25 +259,25 @@ pub fn build_with(docs: &[SearchDoc], lay: &Layout) -> Vec<IndexFile> {
         tree: Vec<u8>,
     }
     let mut dentries: Vec<DEntry> = Vec::new();
-    for (id, entries) in unigrams.iter().enumerate() {
-        if !entries.is_empty() {
+    for (id, p) in unigrams.into_iter().enumerate() {
+        if p.df > 0 {
             dentries.push(DEntry {
                 key: tokens[id].clone(),
-                df: entries.len(),
-                post: encode_postings(entries),
+                df: p.df,
+                post: p.postings,
                 post_own: false,
                 pos: None,
                 tree: Vec::new(),
             });
         }
     }
-    for &(g, entries) in &by_len[2] {
-        let key = key_of(g, &tokens);
+    for (g, p) in std::mem::take(&mut by_len[2]) {
+        let key = key_of(&g, &tokens);
         let idx = placed.len();
-        placed.push(place(key.clone(), encode_positions(entries), &mut own, lay));
+        placed.push(place(key.clone(), p.positions, &mut own, lay));
         let mut tree = Vec::new();
         let mut root = Node {
-            children: trees.remove(g).unwrap_or_default(),
+            children: trees.remove(&g).unwrap_or_default(),
             ..Node::default()
         };
         root.children
@@ -320,8 +285,8 @@ pub fn build_with(docs: &[SearchDoc], lay: &Layout) -> Vec<IndexFile> {
         put_tree(&mut tree, &root, &tokens, &placed);
         dentries.push(DEntry {
             key,
-            df: entries.len(),
-            post: encode_postings(entries),
+            df: p.df,
+            post: p.postings,
             post_own: false,
             pos: Some(idx),
             tree,

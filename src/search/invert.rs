@@ -3,36 +3,50 @@
 //! of common grams (trigrams of common bigrams, 4-grams of common trigrams...) with
 //! positions. Extensions let a phrase query verify `社工服务中心` with the positions of
 //! `社工服务` and `服务中心` instead of the far longer lists of `社工`, `服务` and `中心`.
+//!
+//! Postings are encoded while they are collected (the byte layouts of
+//! `index::put_postings` / `index::put_positions`), so memory holds about the size of the
+//! written index rather than one allocation per gram and case. Each level is collected in
+//! parallel: the grams are split into partitions by a hash, every partition scans all
+//! cases in order and keeps only its own grams, so each gram's postings come out in case
+//! order without a merge and the result does not depend on the number of threads.
 
-use super::tokenize::tokenize;
+use super::tokenize::for_each_token;
 use super::SearchDoc;
-use std::collections::HashMap;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Longest gram indexed, in tokens.
 pub const MAX_GRAM: usize = 6;
 /// A gram is padded with this id beyond its length.
 const NONE: u32 = u32::MAX;
+/// Cases tokenised per parallel task.
+const TOKENIZE_CHUNK: usize = 256;
 
 /// A gram as token ids, padded with [`NONE`].
 pub type GramIds = [u32; MAX_GRAM];
 
-/// Postings of one gram in one case.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    pub doc: u32,
-    pub tf: [u32; 4],
-    /// Start positions, field after field (empty for unigrams).
-    pub pos: Vec<u32>,
+/// Encoded postings of one unigram or gram, all cases together.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Postings {
+    /// Number of cases containing it.
+    pub df: usize,
+    /// Doc-level postings (doc deltas and per-field term frequencies).
+    pub postings: Vec<u8>,
+    /// Start positions, case after case, field after field (empty for unigrams).
+    pub positions: Vec<u8>,
+    /// Approximate encoded size of the positions, which decides extensions.
+    pub positions_size: usize,
 }
 
 /// Everything the writer lays out.
 pub struct Inverted {
     /// Token id -> normalised text.
     pub tokens: Vec<String>,
-    /// Unigram postings by token id, entries in case order.
-    pub unigrams: Vec<Vec<Entry>>,
-    /// Grams of 2..=MAX_GRAM tokens with positions, entries in case order.
-    pub grams: HashMap<GramIds, Vec<Entry>>,
+    /// Unigram postings by token id (no positions).
+    pub unigrams: Vec<Postings>,
+    /// Grams of 2..=MAX_GRAM tokens with positions, in no particular order.
+    pub grams: Vec<(GramIds, Postings)>,
 }
 
 /// Number of tokens in a gram.
@@ -40,65 +54,58 @@ pub fn gram_len(g: &GramIds) -> usize {
     g.iter().take_while(|&&t| t != NONE).count()
 }
 
+/// Tokens of one case, per field: (token id, position).
 type Fields = [Vec<(u32, u32)>; 4];
 
 /// Inverts `docs` (in id order). A gram gets right-extensions when its encoded positions
-/// take more than `ext_min` bytes (see `positions_size`).
+/// take more than `ext_min` bytes.
 pub fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
-    let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut tokens: Vec<String> = Vec::new();
-    let fields: Vec<Fields> = docs
-        .iter()
-        .map(|d| {
-            let texts = [&d.title, &d.summary, &d.meta, &d.body];
-            let mut out: Fields = Default::default();
-            for (f, text) in texts.iter().enumerate() {
-                for t in tokenize(text) {
-                    let id = *ids.entry(t.text.clone()).or_insert_with(|| {
-                        tokens.push(t.text);
-                        tokens.len() as u32 - 1
-                    });
-                    out[f].push((id, t.pos));
+    let (tokens, fields) = tokenize_all(docs);
+    let parts = partitions();
+    let unigrams = collect_unigrams(&fields, tokens.len(), parts);
+
+    let mut grams = collect_bigrams(&fields, parts);
+    // Where the grams of the current length that get extensions start, case by case: the
+    // next level looks only there, so each level scans less than the one before.
+    let mut common = common_grams(&grams, ext_min);
+    let mut starts: Vec<Starts> = fields
+        .par_iter()
+        .map(|fs| {
+            let mut out = Starts::new();
+            for (f, toks) in fs.iter().enumerate() {
+                for i in 0..toks.len() {
+                    if gram_at(toks, i, 2).is_some_and(|g| common.contains(&g)) {
+                        out.push((f as u8, i as u32));
+                    }
                 }
             }
             out
         })
         .collect();
-    drop(ids);
-
-    let mut unigrams: Vec<Vec<Entry>> = vec![Vec::new(); tokens.len()];
-    for (doc, fs) in fields.iter().enumerate() {
-        let mut local: HashMap<u32, [u32; 4]> = HashMap::new();
-        for (f, toks) in fs.iter().enumerate() {
-            for &(id, _) in toks {
-                local.entry(id).or_default()[f] += 1;
-            }
-        }
-        let mut local: Vec<(u32, [u32; 4])> = local.into_iter().collect();
-        local.sort_unstable_by_key(|x| x.0);
-        for (id, tf) in local {
-            unigrams[id as usize].push(Entry {
-                doc: doc as u32,
-                tf,
-                pos: Vec::new(),
-            });
-        }
-    }
-
-    let mut grams: HashMap<GramIds, Vec<Entry>> = HashMap::new();
-    let mut extend: Option<std::collections::HashSet<GramIds>> = None;
-    for len in 2..=MAX_GRAM {
-        let level = collect(&fields, len, extend.as_ref());
-        let common: std::collections::HashSet<GramIds> = level
-            .iter()
-            .filter(|(_, e)| positions_size(e) > ext_min)
-            .map(|(g, _)| *g)
-            .collect();
-        grams.extend(level);
+    for len in 3..=MAX_GRAM {
         if common.is_empty() {
             break;
         }
-        extend = Some(common);
+        let level = collect_by_chunks(&fields, parts, |doc, out: &mut Vec<Occurrence<GramIds>>| {
+            for &(f, i) in &starts[doc] {
+                let toks = &fields[doc][f as usize];
+                if let Some(g) = gram_at(toks, i as usize, len) {
+                    out.push((g, f as usize, Some(toks[i as usize].1)));
+                }
+            }
+        });
+        common = common_grams(&level, ext_min);
+        starts = starts
+            .into_par_iter()
+            .zip(&fields)
+            .map(|(mut st, fs)| {
+                st.retain(|&(f, i)| {
+                    gram_at(&fs[f as usize], i as usize, len).is_some_and(|g| common.contains(&g))
+                });
+                st
+            })
+            .collect();
+        grams.extend(level);
     }
     Inverted {
         tokens,
@@ -107,116 +114,455 @@ pub fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
     }
 }
 
-/// Grams of `len` tokens at adjacent positions; with `prefixes`, only those whose first
-/// `len - 1` tokens are one of them.
-fn collect(
-    fields: &[Fields],
-    len: usize,
-    prefixes: Option<&std::collections::HashSet<GramIds>>,
-) -> HashMap<GramIds, Vec<Entry>> {
-    let mut out: HashMap<GramIds, Vec<Entry>> = HashMap::new();
-    for (doc, fs) in fields.iter().enumerate() {
-        let mut local: HashMap<GramIds, ([u32; 4], [Vec<u32>; 4])> = HashMap::new();
-        for (f, toks) in fs.iter().enumerate() {
-            for i in 0..toks.len().saturating_sub(len - 1) {
-                let start = toks[i].1;
-                if (1..len).any(|j| toks[i + j].1 != start + j as u32) {
-                    continue;
-                }
-                let mut g = [NONE; MAX_GRAM];
-                for j in 0..len {
-                    g[j] = toks[i + j].0;
-                }
-                if let Some(p) = prefixes {
-                    let mut pre = g;
-                    pre[len - 1] = NONE;
-                    if !p.contains(&pre) {
-                        continue;
+/// Starts of candidate grams in one case: (field, token index).
+type Starts = Vec<(u8, u32)>;
+
+/// The gram of `len` tokens starting at token `i`, if they are adjacent.
+fn gram_at(toks: &[(u32, u32)], i: usize, len: usize) -> Option<GramIds> {
+    let w = toks.get(i..i + len)?;
+    // Positions rise by at least one a token: adjacent iff the span is len - 1.
+    if w[len - 1].1 - w[0].1 != len as u32 - 1 {
+        return None;
+    }
+    let mut g = [NONE; MAX_GRAM];
+    for (slot, t) in g.iter_mut().zip(w) {
+        *slot = t.0;
+    }
+    Some(g)
+}
+
+/// The grams whose positions are large enough to get right-extensions.
+fn common_grams(level: &[(GramIds, Postings)], ext_min: usize) -> FxHashSet<GramIds> {
+    level
+        .iter()
+        .filter(|(_, p)| p.positions_size > ext_min)
+        .map(|(g, _)| *g)
+        .collect()
+}
+
+/// How many partitions a level is split into: a few per thread, for balance.
+fn partitions() -> usize {
+    (rayon::current_num_threads() * 4).max(1)
+}
+
+/// Tokenises every case in parallel. Token ids are given in order of first occurrence
+/// (case by case, field by field), as a sequential pass would.
+fn tokenize_all(docs: &[&SearchDoc]) -> (Vec<String>, Vec<Fields>) {
+    let mut chunks: Vec<(Vec<String>, Vec<Fields>)> = docs
+        .par_chunks(TOKENIZE_CHUNK)
+        .map(|chunk| {
+            let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+            let mut names: Vec<String> = Vec::new();
+            let fields = chunk
+                .iter()
+                .map(|d| {
+                    let texts = [&d.title, &d.summary, &d.meta, &d.body];
+                    let mut out: Fields = Default::default();
+                    for (f, text) in texts.iter().enumerate() {
+                        let list = &mut out[f];
+                        for_each_token(text, |tok, pos| {
+                            let id = match ids.get(tok) {
+                                Some(&id) => id,
+                                None => {
+                                    let id = names.len() as u32;
+                                    names.push(tok.to_string());
+                                    ids.insert(tok.to_string(), id);
+                                    id
+                                }
+                            };
+                            list.push((id, pos));
+                        });
+                        list.shrink_to_fit();
+                    }
+                    out
+                })
+                .collect();
+            (names, fields)
+        })
+        .collect();
+
+    // Local ids -> global ids, chunk by chunk in case order.
+    let mut global: FxHashMap<String, u32> = FxHashMap::default();
+    let mut tokens: Vec<String> = Vec::new();
+    let remaps: Vec<Vec<u32>> = chunks
+        .iter_mut()
+        .map(|(names, _)| {
+            std::mem::take(names)
+                .into_iter()
+                .map(|name| {
+                    *global.entry(name).or_insert_with_key(|name| {
+                        tokens.push(name.clone());
+                        tokens.len() as u32 - 1
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    drop(global);
+    let fields = chunks
+        .into_par_iter()
+        .zip(remaps)
+        .flat_map_iter(|((_, mut fields), remap)| {
+            for fs in &mut fields {
+                for toks in fs.iter_mut() {
+                    for t in toks.iter_mut() {
+                        t.0 = remap[t.0 as usize];
                     }
                 }
-                let e = local.entry(g).or_default();
-                e.0[f] += 1;
-                e.1[f].push(start);
             }
+            fields
+        })
+        .collect();
+    (tokens, fields)
+}
+
+/// Postings being collected for one gram, with the state of the case being scanned.
+struct Slot {
+    df: usize,
+    last_doc: u32,
+    /// The case whose occurrences are being added ([`NONE`] before the first).
+    cur_doc: u32,
+    cur_field: usize,
+    prev_pos: u32,
+    tf: [u32; 4],
+    postings: Vec<u8>,
+    positions: Vec<u8>,
+    positions_size: usize,
+}
+
+impl Slot {
+    fn new() -> Slot {
+        Slot {
+            df: 0,
+            last_doc: 0,
+            cur_doc: NONE,
+            cur_field: 0,
+            prev_pos: 0,
+            tf: [0; 4],
+            postings: Vec::new(),
+            positions: Vec::new(),
+            positions_size: 0,
         }
-        for (g, (tf, pos)) in local {
-            out.entry(g).or_default().push(Entry {
-                doc: doc as u32,
-                tf,
-                pos: pos.concat(),
-            });
+    }
+
+    /// Adds one occurrence; returns true when it is the first in this case.
+    fn add(&mut self, doc: u32, field: usize, pos: Option<u32>) -> bool {
+        let first_in_doc = self.cur_doc != doc;
+        if first_in_doc {
+            self.cur_doc = doc;
+            self.tf = [0; 4];
         }
+        if let Some(p) = pos {
+            // Positions restart absolute at each case and each field.
+            let d = if first_in_doc || self.cur_field != field {
+                p
+            } else {
+                p - self.prev_pos
+            };
+            super::codec::put_varint(&mut self.positions, u64::from(d));
+            self.positions_size += approx_varint_size(d);
+            self.prev_pos = p;
+        }
+        self.cur_field = field;
+        self.tf[field] += 1;
+        first_in_doc
+    }
+
+    /// Closes the current case: writes its doc delta and term frequencies.
+    fn finish_doc(&mut self) {
+        let doc = self.cur_doc;
+        let delta = if self.df == 0 {
+            doc
+        } else {
+            doc - self.last_doc
+        };
+        super::codec::put_varint(&mut self.postings, u64::from(delta));
+        super::index::put_tf_header(&mut self.postings, &self.tf);
+        self.last_doc = doc;
+        self.df += 1;
+    }
+
+    /// Appends the postings of `later`, collected from cases after all of this slot's.
+    fn append(&mut self, later: Slot) {
+        // `later` starts with its first case absolute; here it becomes a delta.
+        let mut first = super::codec::Reader::new(&later.postings);
+        let first_doc = first.u32().unwrap_or_default();
+        super::codec::put_varint(&mut self.postings, u64::from(first_doc - self.last_doc));
+        self.postings.extend_from_slice(&later.postings[first.at..]);
+        self.positions.extend_from_slice(&later.positions);
+        self.positions_size += later.positions_size;
+        self.df += later.df;
+        self.last_doc = later.last_doc;
+    }
+
+    fn into_postings(mut self) -> Postings {
+        self.postings.shrink_to_fit();
+        self.positions.shrink_to_fit();
+        Postings {
+            df: self.df,
+            postings: self.postings,
+            positions: self.positions,
+            positions_size: self.positions_size,
+        }
+    }
+}
+
+/// The size the extension threshold counts for one position varint.
+fn approx_varint_size(d: u32) -> usize {
+    if d < 128 {
+        1
+    } else if d < 16384 {
+        2
+    } else {
+        3
+    }
+}
+
+/// Unigram postings, by token id.
+fn collect_unigrams(fields: &[Fields], ntokens: usize, parts: usize) -> Vec<Postings> {
+    let found = collect_by_chunks(fields, parts, |doc, out: &mut Vec<Occurrence<u32>>| {
+        for (f, toks) in fields[doc].iter().enumerate() {
+            out.extend(toks.iter().map(|&(id, _)| (id, f, None)));
+        }
+    });
+    let mut out = vec![Postings::default(); ntokens];
+    for (id, p) in found {
+        out[id as usize] = p;
     }
     out
 }
 
-/// Approximate encoded size of the positions of a gram (one varint per position).
-pub fn positions_size(entries: &[Entry]) -> usize {
-    entries
-        .iter()
-        .map(|e| {
-            let mut n = 0;
-            let mut prev = 0;
-            let mut at = 0;
-            for f in 0..4 {
-                for (j, &p) in e.pos[at..at + e.tf[f] as usize].iter().enumerate() {
-                    let d = if j == 0 { p } else { p - prev };
-                    n += if d < 128 {
-                        1
-                    } else if d < 16384 {
-                        2
-                    } else {
-                        3
-                    };
-                    prev = p;
+/// Every pair of adjacent tokens (keyed by both ids in one `u64` while collecting).
+fn collect_bigrams(fields: &[Fields], parts: usize) -> Vec<(GramIds, Postings)> {
+    let found = collect_by_chunks(fields, parts, |doc, out: &mut Vec<Occurrence<u64>>| {
+        for (f, toks) in fields[doc].iter().enumerate() {
+            for w in toks.windows(2) {
+                if w[1].1 == w[0].1 + 1 {
+                    out.push((
+                        (u64::from(w[0].0) << 32) | u64::from(w[1].0),
+                        f,
+                        Some(w[0].1),
+                    ));
                 }
-                at += e.tf[f] as usize;
             }
-            n
+        }
+    });
+    found
+        .into_iter()
+        .map(|(k, p)| {
+            let mut g = [NONE; MAX_GRAM];
+            g[0] = (k >> 32) as u32;
+            g[1] = k as u32;
+            (g, p)
         })
-        .sum()
+        .collect()
+}
+
+/// One occurrence found in a case: key, field, position (none for unigrams).
+type Occurrence<K> = (K, usize, Option<u32>);
+
+/// Keys that can be spread over partitions.
+trait PartitionKey: Copy + Eq + std::hash::Hash + Send + Sync {
+    fn partition(&self, parts: usize) -> usize;
+}
+
+impl PartitionKey for u32 {
+    fn partition(&self, parts: usize) -> usize {
+        *self as usize % parts
+    }
+}
+
+impl PartitionKey for u64 {
+    fn partition(&self, parts: usize) -> usize {
+        ((self.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize) % parts
+    }
+}
+
+impl PartitionKey for GramIds {
+    fn partition(&self, parts: usize) -> usize {
+        let mut h: u64 = 0;
+        for &t in self.iter().take_while(|&&t| t != NONE) {
+            h = (h ^ u64::from(t)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+        ((h >> 32) as usize) % parts
+    }
+}
+
+/// Slots of one partition: key -> index into the slot list.
+struct Table<K> {
+    index: FxHashMap<K, u32>,
+    slots: Vec<(K, Slot)>,
+}
+
+impl<K: PartitionKey> Table<K> {
+    fn new() -> Self {
+        Table {
+            index: FxHashMap::default(),
+            slots: Vec::new(),
+        }
+    }
+
+    fn slot(&mut self, k: K) -> u32 {
+        let slots = &mut self.slots;
+        *self.index.entry(k).or_insert_with(|| {
+            slots.push((k, Slot::new()));
+            slots.len() as u32 - 1
+        })
+    }
+}
+
+/// Runs `scan(case)` over every case and collects the postings of what it finds. The
+/// cases are split into contiguous chunks scanned in parallel, each into one table per
+/// partition of the keys; then each partition merges its chunks in case order, also in
+/// parallel.
+fn collect_by_chunks<K, F>(fields: &[Fields], parts: usize, scan: F) -> Vec<(K, Postings)>
+where
+    K: PartitionKey,
+    F: Fn(usize, &mut Vec<Occurrence<K>>) + Sync,
+{
+    let chunk_len = fields.len().div_ceil(parts).max(1);
+    let chunks: Vec<Vec<Table<K>>> = (0..fields.len().div_ceil(chunk_len))
+        .into_par_iter()
+        .map(|c| {
+            let mut tables: Vec<Table<K>> = (0..parts).map(|_| Table::new()).collect();
+            let mut found: Vec<Occurrence<K>> = Vec::new();
+            let mut touched: Vec<(u32, u32)> = Vec::new();
+            for doc in c * chunk_len..((c + 1) * chunk_len).min(fields.len()) {
+                found.clear();
+                scan(doc, &mut found);
+                for &(k, f, pos) in &found {
+                    let p = k.partition(parts);
+                    let at = tables[p].slot(k);
+                    if tables[p].slots[at as usize].1.add(doc as u32, f, pos) {
+                        touched.push((p as u32, at));
+                    }
+                }
+                for (p, at) in touched.drain(..) {
+                    tables[p as usize].slots[at as usize].1.finish_doc();
+                }
+            }
+            tables
+        })
+        .collect();
+
+    let mut per_part: Vec<Vec<Table<K>>> = (0..parts).map(|_| Vec::new()).collect();
+    for tables in chunks {
+        for (p, t) in tables.into_iter().enumerate() {
+            per_part[p].push(t);
+        }
+    }
+    per_part
+        .into_par_iter()
+        .flat_map_iter(|tables| {
+            let mut merged: Table<K> = Table::new();
+            for t in tables {
+                for (k, s) in t.slots {
+                    match merged.index.get(&k) {
+                        Some(&at) => merged.slots[at as usize].1.append(s),
+                        None => {
+                            merged.index.insert(k, merged.slots.len() as u32);
+                            merged.slots.push((k, s));
+                        }
+                    }
+                }
+            }
+            merged
+                .slots
+                .into_iter()
+                .map(|(k, s)| (k, s.into_postings()))
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::reader::{decode_positions, decode_postings};
     use super::*;
 
-    #[test]
-    fn common_grams_get_extensions() {
-        let docs: Vec<SearchDoc> = (0..20)
-            .map(|i| SearchDoc {
-                body: format!("社工服务中心{i}，社工站，社工服务"),
+    fn inverted(bodies: &[String], ext_min: usize) -> Inverted {
+        let docs: Vec<SearchDoc> = bodies
+            .iter()
+            .map(|b| SearchDoc {
+                body: b.clone(),
                 ..SearchDoc::default()
             })
             .collect();
         let refs: Vec<&SearchDoc> = docs.iter().collect();
-        let inv = invert(&refs, 10);
-        let id = |t: &str| {
-            inv.tokens
+        invert(&refs, ext_min)
+    }
+
+    fn gram(inv: &Inverted, ts: &[&str]) -> GramIds {
+        let mut a = [NONE; MAX_GRAM];
+        for (i, t) in ts.iter().enumerate() {
+            a[i] = inv
+                .tokens
                 .iter()
                 .position(|x| x == t)
                 .map(|i| i as u32)
-                .unwrap_or(NONE)
-        };
-        let g = |ts: &[&str]| {
-            let mut a = [NONE; MAX_GRAM];
-            for (i, t) in ts.iter().enumerate() {
-                a[i] = id(t);
-            }
-            a
-        };
-        assert_eq!(inv.grams.get(&g(&["社", "工"])).map(Vec::len), Some(20));
-        assert_eq!(
-            inv.grams.get(&g(&["社", "工", "服"])).map(|e| e[0].tf[3]),
-            Some(2)
-        );
-        assert_eq!(
-            inv.grams
-                .get(&g(&["社", "工", "服", "务"]))
-                .map(|e| e[0].pos.clone()),
-            Some(vec![0, 12])
-        );
-        assert!(inv.grams.contains_key(&g(&["社", "工", "站"])));
-        assert_eq!(inv.unigrams[id("社") as usize][0].tf, [0, 0, 0, 3]);
+                .unwrap_or(NONE);
+        }
+        a
+    }
+
+    fn find<'a>(inv: &'a Inverted, ts: &[&str]) -> Option<&'a Postings> {
+        let g = gram(inv, ts);
+        inv.grams.iter().find(|(x, _)| *x == g).map(|(_, p)| p)
+    }
+
+    #[test]
+    fn common_grams_get_extensions() {
+        let bodies: Vec<String> = (0..20)
+            .map(|i| format!("社工服务中心{i}，社工站，社工服务"))
+            .collect();
+        let inv = inverted(&bodies, 10);
+        let n = bodies.len();
+        assert_eq!(find(&inv, &["社", "工"]).map(|p| p.df), Some(20));
+        let tri = find(&inv, &["社", "工", "服"]).expect("trigram 社工服");
+        let post = decode_postings(&tri.postings, tri.df, n).expect("postings");
+        assert_eq!(post[0].1, [0, 0, 0, 2]);
+        let four = find(&inv, &["社", "工", "服", "务"]).expect("4-gram 社工服务");
+        let post = decode_postings(&four.postings, four.df, n).expect("postings");
+        let pos = decode_positions(&post, &four.positions).expect("positions");
+        assert_eq!(pos[0][3], vec![0, 12]);
+        assert!(find(&inv, &["社", "工", "站"]).is_some());
+        let she = gram(&inv, &["社"])[0] as usize;
+        let uni = &inv.unigrams[she];
+        let post = decode_postings(&uni.postings, uni.df, n).expect("postings");
+        assert_eq!(post[0].1, [0, 0, 0, 3]);
+        assert_eq!(uni.df, 20);
+    }
+
+    #[test]
+    fn rare_grams_get_no_extensions() {
+        let bodies: Vec<String> = vec!["社工服务中心".into(), "社区".into()];
+        let inv = inverted(&bodies, 1000);
+        assert!(find(&inv, &["社", "工"]).is_some());
+        assert!(find(&inv, &["社", "工", "服"]).is_none());
+    }
+
+    #[test]
+    fn postings_are_in_case_order_with_gaps_respected() {
+        // 五社 and 联动 apart in case 1: no 社联 bigram there.
+        let bodies: Vec<String> = vec!["五社联动".into(), "五社、联动".into(), "五社联动好".into()];
+        let inv = inverted(&bodies, 1000);
+        let p = find(&inv, &["社", "联"]).expect("bigram 社联");
+        let post = decode_postings(&p.postings, p.df, 3).expect("postings");
+        let docs: Vec<u32> = post.iter().map(|x| x.0).collect();
+        assert_eq!(docs, vec![0, 2]);
+        let wu = find(&inv, &["五", "社"]).expect("bigram 五社");
+        assert_eq!(wu.df, 3);
+    }
+
+    #[test]
+    fn token_ids_follow_first_occurrence_across_chunks() {
+        let bodies: Vec<String> = (0..(TOKENIZE_CHUNK * 2 + 3))
+            .map(|i| format!("字{i} 社工"))
+            .collect();
+        let inv = inverted(&bodies, 1000);
+        assert_eq!(inv.tokens[0], "字");
+        assert_eq!(inv.tokens[1], "0");
+        assert_eq!(inv.tokens[2], "社");
+        let last = format!("{}", TOKENIZE_CHUNK * 2 + 2);
+        assert_eq!(inv.tokens.last(), Some(&last));
     }
 }

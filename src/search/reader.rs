@@ -345,7 +345,7 @@ fn read_tf(r: &mut Reader) -> Result<[u32; 4], Corrupt> {
     Ok(tf)
 }
 
-/// Decodes doc-level postings of `df` cases (see `index::encode_postings`).
+/// Decodes doc-level postings of `df` cases (see `index::put_tf_header`).
 pub fn decode_postings(bytes: &[u8], df: usize, ndocs: usize) -> Result<Postings, Corrupt> {
     let mut r = Reader::new(bytes);
     let mut out = Vec::with_capacity(df);
@@ -382,7 +382,7 @@ fn read_positions(r: &mut Reader, tf: &[u32; 4]) -> Result<[Vec<u32>; 4], Corrup
     Ok(fields)
 }
 
-/// Decodes the positions that go with `post` (see `index::encode_positions`): per case,
+/// Decodes the positions that go with `post` (see `index::put_tf_header`): per case,
 /// per field, sorted positions.
 pub fn decode_positions(post: &Postings, bytes: &[u8]) -> Result<Vec<FieldPositions>, Corrupt> {
     let mut r = Reader::new(bytes);

@@ -41,9 +41,19 @@ pub fn normalize_char(c: char, out: &mut String) {
         out.push(c.to_ascii_lowercase());
         return;
     }
+    if is_stable_ideograph(c) {
+        out.push(c);
+        return;
+    }
     for d in std::iter::once(c).nfkc() {
         out.extend(d.to_lowercase());
     }
+}
+
+/// CJK unified ideographs (the bulk of Chinese text): NFKC and lower-casing leave them as
+/// they are, so normalisation can skip its tables. (Compatibility ideographs do change.)
+fn is_stable_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF)
 }
 
 /// Normalises a whole string (character by character, see [`normalize_char`]).
@@ -73,34 +83,69 @@ pub fn token_is_cjk(tok: &str) -> bool {
 
 /// Splits a text into tokens with positions (see the module docs for the rules).
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let mut tz = Tokenizer::default();
+    let mut out = Vec::new();
+    scan(text, |tok, pos, start, end| {
+        out.push(Token {
+            text: tok.to_string(),
+            pos,
+            start,
+            end,
+        })
+    });
+    out
+}
+
+/// Calls `f(token, position)` for every token of `text`, in order: [`tokenize`] without
+/// allocating a string per token (the index writer's path).
+pub fn for_each_token(text: &str, mut f: impl FnMut(&str, u32)) {
+    scan(text, |tok, pos, _, _| f(tok, pos));
+}
+
+/// The tokenizer proper: `sink(token, position, start, end)` for every token.
+fn scan(text: &str, sink: impl FnMut(&str, u32, usize, usize)) {
+    let mut tz = Tokenizer {
+        sink,
+        word: String::new(),
+        word_len: 0,
+        word_start: 0,
+        word_end: 0,
+        next_pos: 0,
+        emitted: false,
+        gap: false,
+    };
     let mut buf = String::new();
     for (i, c) in text.chars().enumerate() {
+        if c.is_ascii() || is_stable_ideograph(c) {
+            tz.push(c.to_ascii_lowercase(), i);
+            continue;
+        }
         buf.clear();
         normalize_char(c, &mut buf);
         for n in buf.chars() {
             tz.push(n, i);
         }
     }
-    tz.finish()
+    tz.flush_word();
 }
 
-#[derive(Default)]
-struct Tokenizer {
-    out: Vec<Token>,
+struct Tokenizer<F: FnMut(&str, u32, usize, usize)> {
+    sink: F,
     word: String,
     word_len: usize,
     word_start: usize,
     word_end: usize,
     next_pos: u32,
+    emitted: bool,
     gap: bool,
 }
 
-impl Tokenizer {
+impl<F: FnMut(&str, u32, usize, usize)> Tokenizer<F> {
     fn push(&mut self, c: char, src: usize) {
         if is_cjk(c) {
             self.flush_word();
-            self.emit(c.to_string(), src, src + 1);
+            let mut b = [0u8; 4];
+            let tok: &str = c.encode_utf8(&mut b);
+            self.emit(tok, src, src + 1);
         } else if is_word(c) {
             if self.word_len == 0 {
                 self.word_start = src;
@@ -112,7 +157,7 @@ impl Tokenizer {
             self.word_end = src + 1;
         } else {
             self.flush_word();
-            if !self.out.is_empty() && !self.gap {
+            if self.emitted && !self.gap {
                 self.next_pos += 1;
                 self.gap = true;
             }
@@ -123,24 +168,17 @@ impl Tokenizer {
         if self.word_len > 0 {
             let w = std::mem::take(&mut self.word);
             self.word_len = 0;
-            self.emit(w, self.word_start, self.word_end);
+            self.emit(&w, self.word_start, self.word_end);
+            self.word = w;
+            self.word.clear();
         }
     }
 
-    fn emit(&mut self, text: String, start: usize, end: usize) {
-        self.out.push(Token {
-            text,
-            pos: self.next_pos,
-            start,
-            end,
-        });
+    fn emit(&mut self, text: &str, start: usize, end: usize) {
+        (self.sink)(text, self.next_pos, start, end);
         self.next_pos += 1;
+        self.emitted = true;
         self.gap = false;
-    }
-
-    fn finish(mut self) -> Vec<Token> {
-        self.flush_word();
-        self.out
     }
 }
 
