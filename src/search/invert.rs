@@ -14,7 +14,7 @@
 use super::tokenize::for_each_token;
 use super::SearchDoc;
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 /// Longest gram indexed, in tokens.
 pub const MAX_GRAM: usize = 6;
@@ -64,18 +64,29 @@ pub fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
     let parts = partitions();
     let unigrams = collect_unigrams(&fields, tokens.len(), parts);
 
-    let mut grams = collect_bigrams(&fields, parts);
-    // Where the grams of the current length that get extensions start, case by case: the
-    // next level looks only there, so each level scans less than the one before.
-    let mut common = common_grams(&grams, ext_min);
+    // Level by level, a gram of the next length is keyed by (id of its common prefix, last
+    // token), and only the places where a common prefix starts are looked at, so each
+    // level scans less than the one before.
+    let bigrams = collect_bigrams(&fields, parts);
+    let mut common = Common::of(
+        bigrams.iter().map(|(k, p)| (*k, unpack_bigram(*k), p)),
+        ext_min,
+    );
+    let mut grams: Vec<(GramIds, Postings)> = bigrams
+        .into_iter()
+        .map(|(k, p)| (unpack_bigram(k), p))
+        .collect();
     let mut starts: Vec<Starts> = fields
         .par_iter()
         .map(|fs| {
             let mut out = Starts::new();
             for (f, toks) in fs.iter().enumerate() {
-                for i in 0..toks.len() {
-                    if gram_at(toks, i, 2).is_some_and(|g| common.contains(&g)) {
-                        out.push((f as u8, i as u32));
+                for i in 0..toks.len().saturating_sub(1) {
+                    let key = (u64::from(toks[i].0) << 32) | u64::from(toks[i + 1].0);
+                    if toks[i + 1].1 == toks[i].1 + 1 {
+                        if let Some(&id) = common.ids.get(&key) {
+                            out.push((f as u8, i as u32, id));
+                        }
                     }
                 }
             }
@@ -83,29 +94,42 @@ pub fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
         })
         .collect();
     for len in 3..=MAX_GRAM {
-        if common.is_empty() {
+        if common.grams.is_empty() {
             break;
         }
-        let level = collect_by_chunks(&fields, parts, |doc, out: &mut Vec<Occurrence<GramIds>>| {
-            for &(f, i) in &starts[doc] {
-                let toks = &fields[doc][f as usize];
-                if let Some(g) = gram_at(toks, i as usize, len) {
-                    out.push((g, f as usize, Some(toks[i as usize].1)));
+        let level = collect_by_chunks(&fields, parts, |doc, out: &mut Vec<Occurrence<u64>>| {
+            for &start in &starts[doc] {
+                let toks = &fields[doc][start.0 as usize];
+                if let Some(key) = extension_key(toks, start, len) {
+                    out.push((key, start.0 as usize, Some(toks[start.1 as usize].1)));
                 }
             }
         });
-        common = common_grams(&level, ext_min);
+        let gram_of = |key: u64| {
+            let mut g = common.grams[(key >> 32) as usize];
+            g[len - 1] = key as u32;
+            g
+        };
+        let next = Common::of(level.iter().map(|(k, p)| (*k, gram_of(*k), p)), ext_min);
         starts = starts
             .into_par_iter()
             .zip(&fields)
             .map(|(mut st, fs)| {
-                st.retain(|&(f, i)| {
-                    gram_at(&fs[f as usize], i as usize, len).is_some_and(|g| common.contains(&g))
+                st.retain_mut(|start| {
+                    let toks = &fs[start.0 as usize];
+                    match extension_key(toks, *start, len).and_then(|k| next.ids.get(&k)) {
+                        Some(&id) => {
+                            start.2 = id;
+                            true
+                        }
+                        None => false,
+                    }
                 });
                 st
             })
             .collect();
-        grams.extend(level);
+        grams.extend(level.into_iter().map(|(k, p)| (gram_of(k), p)));
+        common = next;
     }
     Inverted {
         tokens,
@@ -114,30 +138,46 @@ pub fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
     }
 }
 
-/// Starts of candidate grams in one case: (field, token index).
-type Starts = Vec<(u8, u32)>;
+/// Places where a common gram starts in one case: (field, token index, its [`Common`] id).
+type Starts = Vec<(u8, u32, u32)>;
 
-/// The gram of `len` tokens starting at token `i`, if they are adjacent.
-fn gram_at(toks: &[(u32, u32)], i: usize, len: usize) -> Option<GramIds> {
-    let w = toks.get(i..i + len)?;
-    // Positions rise by at least one a token: adjacent iff the span is len - 1.
-    if w[len - 1].1 - w[0].1 != len as u32 - 1 {
-        return None;
-    }
-    let mut g = [NONE; MAX_GRAM];
-    for (slot, t) in g.iter_mut().zip(w) {
-        *slot = t.0;
-    }
-    Some(g)
+/// The grams of one length that get right-extensions, numbered.
+struct Common {
+    /// Collecting key -> id.
+    ids: FxHashMap<u64, u32>,
+    /// Id -> gram.
+    grams: Vec<GramIds>,
 }
 
-/// The grams whose positions are large enough to get right-extensions.
-fn common_grams(level: &[(GramIds, Postings)], ext_min: usize) -> FxHashSet<GramIds> {
-    level
-        .iter()
-        .filter(|(_, p)| p.positions_size > ext_min)
-        .map(|(g, _)| *g)
-        .collect()
+impl Common {
+    fn of<'a>(level: impl Iterator<Item = (u64, GramIds, &'a Postings)>, ext_min: usize) -> Common {
+        let mut c = Common {
+            ids: FxHashMap::default(),
+            grams: Vec::new(),
+        };
+        for (key, g, p) in level {
+            if p.positions_size > ext_min {
+                c.ids.insert(key, c.grams.len() as u32);
+                c.grams.push(g);
+            }
+        }
+        c
+    }
+}
+
+/// The key of the gram of `len` tokens at `start` (a common gram of `len - 1` tokens and
+/// the token after it), if that token is adjacent.
+fn extension_key(toks: &[(u32, u32)], start: (u8, u32, u32), len: usize) -> Option<u64> {
+    let i = start.1 as usize;
+    let last = toks.get(i + len - 1)?;
+    (last.1 == toks[i].1 + len as u32 - 1).then(|| (u64::from(start.2) << 32) | u64::from(last.0))
+}
+
+fn unpack_bigram(k: u64) -> GramIds {
+    let mut g = [NONE; MAX_GRAM];
+    g[0] = (k >> 32) as u32;
+    g[1] = k as u32;
+    g
 }
 
 /// How many partitions a level is split into: a few per thread, for balance.
@@ -332,9 +372,9 @@ fn collect_unigrams(fields: &[Fields], ntokens: usize, parts: usize) -> Vec<Post
     out
 }
 
-/// Every pair of adjacent tokens (keyed by both ids in one `u64` while collecting).
-fn collect_bigrams(fields: &[Fields], parts: usize) -> Vec<(GramIds, Postings)> {
-    let found = collect_by_chunks(fields, parts, |doc, out: &mut Vec<Occurrence<u64>>| {
+/// Every pair of adjacent tokens, keyed by both ids in one `u64`.
+fn collect_bigrams(fields: &[Fields], parts: usize) -> Vec<(u64, Postings)> {
+    collect_by_chunks(fields, parts, |doc, out: &mut Vec<Occurrence<u64>>| {
         for (f, toks) in fields[doc].iter().enumerate() {
             for w in toks.windows(2) {
                 if w[1].1 == w[0].1 + 1 {
@@ -346,16 +386,7 @@ fn collect_bigrams(fields: &[Fields], parts: usize) -> Vec<(GramIds, Postings)> 
                 }
             }
         }
-    });
-    found
-        .into_iter()
-        .map(|(k, p)| {
-            let mut g = [NONE; MAX_GRAM];
-            g[0] = (k >> 32) as u32;
-            g[1] = k as u32;
-            (g, p)
-        })
-        .collect()
+    })
 }
 
 /// One occurrence found in a case: key, field, position (none for unigrams).
@@ -375,16 +406,6 @@ impl PartitionKey for u32 {
 impl PartitionKey for u64 {
     fn partition(&self, parts: usize) -> usize {
         ((self.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize) % parts
-    }
-}
-
-impl PartitionKey for GramIds {
-    fn partition(&self, parts: usize) -> usize {
-        let mut h: u64 = 0;
-        for &t in self.iter().take_while(|&&t| t != NONE) {
-            h = (h ^ u64::from(t)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-        ((h >> 32) as usize) % parts
     }
 }
 
