@@ -145,16 +145,24 @@ pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
     let timer = StageTimer::from_env();
     // Print editions repeat the cases and are `noindex`: written past the sitemap's
     // recorder. A print edition is one large template run (one thread for most of it), so
-    // it runs beside the other renderers rather than before them.
+    // it runs beside the other renderers rather than before them. The output does not
+    // depend on the order: every renderer writes its own files.
     let (printed, rest) = rayon::join(
         || timer.time("print", || print::render(&r, out)),
         || {
             let recorder = feeds::Recorder::new(out);
             let out = &recorder;
             timer.time("assets", || assets::render(&r, out))?;
-            timer.time("pages", || pages::render(&r, out))?;
-            timer.time("taxonomies", || taxonomy::render(&r, out))?;
-            timer.time("search", || search::render(&r, out))?;
+            // The search index has long one-thread stretches (merging, laying out
+            // shards): pages fill them.
+            let (searched, paged) = rayon::join(
+                || timer.time("search", || search::render(&r, out)),
+                || {
+                    timer.time("pages", || pages::render(&r, out))?;
+                    timer.time("taxonomies", || taxonomy::render(&r, out))
+                },
+            );
+            searched.and(paged)?;
             timer.time("collections", || collections::render(&r, out))?;
             timer.time("stats", || stats::render(&r, out))?;
             timer.time("open data", || opendata::render(&r, out))?;
