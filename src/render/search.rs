@@ -1,11 +1,11 @@
 //! Search output: maps the site's cases to [`SearchDoc`]s, writes the index files that
-//! [`crate::search::build_index`] produces, and the search page `search/index.html` that
+//! [`crate::search::index::write_with`] produces, and the search page `search/index.html` that
 //! runs the browser client (`search.js`, a theme asset).
 
 use super::{Output, Renderer};
 use crate::error::Result;
 use crate::model::Case;
-use crate::search::{build_index, codec, SearchDoc};
+use crate::search::{codec, index, SearchDoc};
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -90,10 +90,9 @@ fn client_config(r: &Renderer<'_>) -> String {
 /// Writes the index files and the search page.
 pub fn render(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
     let docs: Vec<SearchDoc> = r.site.cases.par_iter().map(search_doc).collect();
-    let files = build_index(&docs);
-    files
-        .par_iter()
-        .try_for_each(|f| out.write(&f.path, &f.bytes))?;
+    index::write_with(&docs, &index::Layout::default(), &|f| {
+        out.write(&f.path, &f.bytes)
+    })?;
     let url = "search/";
     let mut ctx = r.context(url, r.strings.get("search"));
     ctx.insert("search_config", &client_config(r));

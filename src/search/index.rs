@@ -7,6 +7,7 @@ use super::facets::{self, key_slug, NAMES_PER_CHUNK};
 use super::invert::{gram_len, invert, GramIds, Inverted, Postings, MAX_GRAM};
 use super::tokenize::gram_key;
 use super::{IndexFile, SearchDoc, INDEX_DIR};
+use rayon::prelude::*;
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 
@@ -198,21 +199,43 @@ fn key_of(g: &GramIds, tokens: &[String]) -> String {
     gram_key(&toks)
 }
 
-/// Writes every index file (see [`super::build_index`]).
+/// Every index file (see [`super::build_index`]), sorted by path.
 pub fn build(docs: &[SearchDoc]) -> Vec<IndexFile> {
     build_with(docs, &Layout::default())
 }
 
 /// [`build`] with other thresholds.
 pub fn build_with(docs: &[SearchDoc], lay: &Layout) -> Vec<IndexFile> {
+    let files = std::sync::Mutex::new(Vec::new());
+    let collected: Result<(), std::convert::Infallible> = write_with(docs, lay, &|f| {
+        files.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        Ok(())
+    });
+    let Ok(()) = collected;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// Hands every index file to `sink` as soon as it is complete (from several threads), so
+/// the whole index never has to be held in memory; stops at the first error of `sink`.
+pub fn write_with<E: Send>(
+    docs: &[SearchDoc],
+    lay: &Layout,
+    sink: &(dyn Fn(IndexFile) -> Result<(), E> + Sync),
+) -> Result<(), E> {
     let order = doc_order(docs);
     let docs: Vec<&SearchDoc> = order.iter().map(|&i| &docs[i]).collect();
     let Inverted {
         tokens,
         unigrams,
         grams,
-    } = invert(&docs, lay.ext_min);
-    let mut files = Vec::new();
+    } = {
+        let (inverted, displayed) =
+            rayon::join(|| invert(&docs, lay.ext_min), || write_display(&docs, sink));
+        displayed?;
+        inverted
+    };
     let mut own: HashSet<String> = HashSet::new();
 
     // Extension grams (3+ tokens): postings and positions, hung under their bigram.
@@ -297,7 +320,7 @@ pub fn build_with(docs: &[SearchDoc], lay: &Layout) -> Vec<IndexFile> {
         if e.post.len() > lay.own_postings_min && own_post.insert(own_postings_name(&e.key)) {
             e.post_own = true;
             let name = own_postings_name(&e.key);
-            files.push(file(&name, codec::js_file_bin(&name, &e.post)));
+            sink(file(&name, codec::js_file_bin(&name, &e.post)))?;
         }
     }
     dentries.sort_by(|a, b| a.key.cmp(&b.key));
@@ -332,7 +355,7 @@ pub fn build_with(docs: &[SearchDoc], lay: &Layout) -> Vec<IndexFile> {
     for e in &dentries {
         dshards[(codec::fnv1a(&e.key) & (nd - 1)) as usize].push(e);
     }
-    for (i, shard) in dshards.iter().enumerate() {
+    dshards.par_iter().enumerate().try_for_each(|(i, shard)| {
         let mut b = Vec::new();
         put_varint(&mut b, shard.len() as u64);
         for e in shard {
@@ -357,34 +380,39 @@ pub fn build_with(docs: &[SearchDoc], lay: &Layout) -> Vec<IndexFile> {
             }
         }
         let name = format!("d/{}", shard_name(i as u32, nd));
-        files.push(file(&name, codec::js_file_bin(&name, &b)));
-    }
+        sink(file(&name, codec::js_file_bin(&name, &b)))
+    })?;
 
     // p/ shards: `varint count`, then per key: key, `varint len`, bytes. q/: one gram's bytes.
     let mut pshards: Vec<Vec<&Placed>> = vec![Vec::new(); np as usize];
     for p in &placed {
-        match p.loc {
-            PosLoc::Shard => pshards[(codec::fnv1a(&p.key) & (np - 1)) as usize].push(p),
-            PosLoc::Own => files.push(file(
-                &own_file_name(&p.key),
-                codec::js_file_bin(&own_file_name(&p.key), &p.bytes),
-            )),
-            _ => {}
+        if p.loc == PosLoc::Shard {
+            pshards[(codec::fnv1a(&p.key) & (np - 1)) as usize].push(p);
         }
     }
-    for (i, shard) in pshards.iter_mut().enumerate() {
-        shard.sort_by(|a, b| a.key.cmp(&b.key));
-        let mut b = Vec::new();
-        put_varint(&mut b, shard.len() as u64);
-        for p in shard.iter() {
-            put_varint(&mut b, p.key.len() as u64);
-            b.extend_from_slice(p.key.as_bytes());
-            put_varint(&mut b, p.bytes.len() as u64);
-            b.extend_from_slice(&p.bytes);
-        }
-        let name = format!("p/{}", shard_name(i as u32, np));
-        files.push(file(&name, codec::js_file_bin(&name, &b)));
-    }
+    placed
+        .par_iter()
+        .filter(|p| p.loc == PosLoc::Own)
+        .try_for_each(|p| {
+            let name = own_file_name(&p.key);
+            sink(file(&name, codec::js_file_bin(&name, &p.bytes)))
+        })?;
+    pshards
+        .par_iter_mut()
+        .enumerate()
+        .try_for_each(|(i, shard)| {
+            shard.sort_by(|a, b| a.key.cmp(&b.key));
+            let mut b = Vec::new();
+            put_varint(&mut b, shard.len() as u64);
+            for p in shard.iter() {
+                put_varint(&mut b, p.key.len() as u64);
+                b.extend_from_slice(p.key.as_bytes());
+                put_varint(&mut b, p.bytes.len() as u64);
+                b.extend_from_slice(&p.bytes);
+            }
+            let name = format!("p/{}", shard_name(i as u32, np));
+            sink(file(&name, codec::js_file_bin(&name, &b)))
+        })?;
 
     // Facets: a column file per key and the value names in chunks.
     let tables = facets::collect(&docs);
@@ -400,41 +428,18 @@ pub fn build_with(docs: &[SearchDoc], lay: &Layout) -> Vec<IndexFile> {
                 .collect::<Vec<_>>());
         }
         let name = format!("f/{slug}");
-        files.push(file(
+        sink(file(
             &name,
             codec::js_file(&name, &codec::json_for_js(&col)),
-        ));
+        ))?;
         for (c, chunk) in t.values.chunks(NAMES_PER_CHUNK).enumerate() {
             let name = format!("fn/{slug}-{c}");
-            files.push(file(
+            sink(file(
                 &name,
                 codec::js_file(&name, &codec::json_for_js(&json!(chunk))),
-            ));
+            ))?;
         }
         fmeta.push(json!({"k": t.key, "s": slug, "n": t.values.len(), "h": !t.parent.is_empty()}));
-    }
-
-    // Display data: `doc/<id>.js` with the start of the body and the number of further
-    // chunks `m`; `doc/<id>-<j>.js` (j = 1..=m) with the rest, REST_CHARS at a time.
-    for (id, d) in docs.iter().enumerate() {
-        let chars: Vec<char> = d.body.chars().collect();
-        let head: String = chars.iter().take(HEAD_CHARS).collect();
-        let rest: Vec<String> = chars
-            .get(HEAD_CHARS..)
-            .unwrap_or_default()
-            .chunks(REST_CHARS)
-            .map(|c| c.iter().collect())
-            .collect();
-        let v = json!({"u": d.url, "t": d.title, "d": d.date, "r": d.region, "s": d.summary, "b": head, "m": rest.len()});
-        let name = format!("doc/{id}");
-        files.push(file(&name, codec::js_file(&name, &codec::json_for_js(&v))));
-        for (j, chunk) in rest.iter().enumerate() {
-            let name = format!("doc/{id}-{}", j + 1);
-            files.push(file(
-                &name,
-                codec::js_file(&name, &codec::json_for_js(&json!(chunk))),
-            ));
-        }
     }
 
     let meta = json!({
@@ -447,12 +452,39 @@ pub fn build_with(docs: &[SearchDoc], lay: &Layout) -> Vec<IndexFile> {
         "pc": lay.shard_target,
         "facets": fmeta,
     });
-    files.push(file(
+    sink(file(
         "meta",
         codec::js_file("meta", &codec::json_for_js(&meta)),
-    ));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    ))
+}
+
+/// Display data: `doc/<id>.js` with the start of the body and the number of further
+/// chunks `m`; `doc/<id>-<j>.js` (j = 1..=m) with the rest, REST_CHARS at a time.
+fn write_display<E: Send>(
+    docs: &[&SearchDoc],
+    sink: &(dyn Fn(IndexFile) -> Result<(), E> + Sync),
+) -> Result<(), E> {
+    docs.par_iter().enumerate().try_for_each(|(id, d)| {
+        let chars: Vec<char> = d.body.chars().collect();
+        let head: String = chars.iter().take(HEAD_CHARS).collect();
+        let rest: Vec<String> = chars
+            .get(HEAD_CHARS..)
+            .unwrap_or_default()
+            .chunks(REST_CHARS)
+            .map(|c| c.iter().collect())
+            .collect();
+        let v = json!({"u": d.url, "t": d.title, "d": d.date, "r": d.region, "s": d.summary, "b": head, "m": rest.len()});
+        let name = format!("doc/{id}");
+        sink(file(&name, codec::js_file(&name, &codec::json_for_js(&v))))?;
+        for (j, chunk) in rest.iter().enumerate() {
+            let name = format!("doc/{id}-{}", j + 1);
+            sink(file(
+                &name,
+                codec::js_file(&name, &codec::json_for_js(&json!(chunk))),
+            ))?;
+        }
+        Ok(())
+    })
 }
 
 #[cfg(test)]
