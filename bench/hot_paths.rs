@@ -7,8 +7,6 @@
 //! cargo bench --bench hot_paths -- markdown      # one group
 //! ```
 //!
-//! Search tokenising and index writing are not benchmarked yet: the library has no
-//! search module in this checkout (see bench/README.md).
 
 #[path = "gen_corpus.rs"]
 #[allow(dead_code)]
@@ -155,6 +153,29 @@ fn model(c: &mut Criterion) {
     g.finish();
 }
 
+fn search(c: &mut Criterion) {
+    let (_dir, site) = site(1000);
+    let docs: Vec<casebook::search::SearchDoc> =
+        site.cases.iter().map(render::search::search_doc).collect();
+    let bytes: usize = docs.iter().map(|d| d.body.len()).sum();
+    let mut g = c.benchmark_group("search");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.bench_function("tokenize_1000_bodies", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for d in &docs {
+                casebook::search::tokenize::for_each_token(&d.body, |_, _| n += 1);
+            }
+            black_box(n)
+        })
+    });
+    g.bench_function("write_index_1000_cases", |b| {
+        b.iter(|| black_box(casebook::search::index::build(black_box(&docs)).len()))
+    });
+    g.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -164,6 +185,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = hot_paths;
     config = config();
-    targets = front_matter, markdown_render, templates, model
+    targets = front_matter, markdown_render, templates, model, search
 }
 criterion_main!(hot_paths);
