@@ -7,7 +7,7 @@ use crate::config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::model::{self, Site};
-use crate::render::{self, Counting, Output};
+use crate::render::{self, Counting, Output, StageTimer};
 use crate::theme::Theme;
 use crate::write::Staging;
 use crate::{load, validate};
@@ -125,13 +125,8 @@ impl Output for Observed<'_> {
 pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
     let start = Instant::now();
     progress.stage("reading");
-    let (site, warnings) = load_site(opts)?;
-    if std::env::var_os("CASEBOOK_TIMINGS").is_some() {
-        eprintln!(
-            "  load+validate+model: {:.2}s",
-            start.elapsed().as_secs_f64()
-        );
-    }
+    let timer = StageTimer::from_env();
+    let (site, warnings) = timer.time("load+validate+model", || load_site(opts))?;
     progress.stage("rendering");
     let staging = Staging::new(&opts.out_dir())?;
     let (pages, files) = render(
@@ -142,11 +137,7 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         },
     )?;
     progress.stage("writing");
-    let swap = Instant::now();
-    staging.commit()?;
-    if std::env::var_os("CASEBOOK_TIMINGS").is_some() {
-        eprintln!("  swap in: {:.2}s", swap.elapsed().as_secs_f64());
-    }
+    timer.time("swap in", || staging.commit())?;
     Ok(BuildReport {
         pages,
         files,

@@ -148,51 +148,51 @@ pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
     // it runs beside the other renderers rather than before them. The output does not
     // depend on the order: every renderer writes its own files.
     let (printed, rest) = rayon::join(
-        || timer.time("print", || print::render(&r, out)),
+        || timer.time("render print", || print::render(&r, out)),
         || {
             let recorder = feeds::Recorder::new(out);
             let out = &recorder;
-            timer.time("assets", || assets::render(&r, out))?;
+            timer.time("render assets", || assets::render(&r, out))?;
             // The search index has long one-thread stretches (merging, laying out
             // shards): pages fill them.
             let (searched, paged) = rayon::join(
-                || timer.time("search", || search::render(&r, out)),
+                || timer.time("render search", || search::render(&r, out)),
                 || {
-                    timer.time("pages", || pages::render(&r, out))?;
-                    timer.time("taxonomies", || taxonomy::render(&r, out))
+                    timer.time("render pages", || pages::render(&r, out))?;
+                    timer.time("render taxonomies", || taxonomy::render(&r, out))
                 },
             );
             searched.and(paged)?;
-            timer.time("collections", || collections::render(&r, out))?;
-            timer.time("stats", || stats::render(&r, out))?;
-            timer.time("open data", || opendata::render(&r, out))?;
+            timer.time("render collections", || collections::render(&r, out))?;
+            timer.time("render stats", || stats::render(&r, out))?;
+            timer.time("render open data", || opendata::render(&r, out))?;
             // Last: the sitemap lists every page written before it.
-            timer.time("feeds", || feeds::render(&r, out, &recorder.pages()))
+            timer.time("render feeds", || feeds::render(&r, out, &recorder.pages()))
         },
     );
     printed.and(rest)
 }
 
-/// Prints how long each renderer took when `CASEBOOK_TIMINGS` is set (for profiling a
-/// large site; the numbers go to stderr and never into the output).
-struct StageTimer {
+/// Prints how long each stage took when `CASEBOOK_TIMINGS` is set (for profiling a large
+/// site; the numbers go to stderr and never into the output).
+pub(crate) struct StageTimer {
     on: bool,
 }
 
 impl StageTimer {
-    fn from_env() -> Self {
+    pub(crate) fn from_env() -> Self {
         StageTimer {
             on: std::env::var_os("CASEBOOK_TIMINGS").is_some(),
         }
     }
 
-    fn time<T>(&self, stage: &str, f: impl FnOnce() -> T) -> T {
+    pub(crate) fn time<T>(&self, stage: &str, f: impl FnOnce() -> T) -> T {
         if !self.on {
             return f();
         }
         let start = std::time::Instant::now();
         let out = f();
-        eprintln!("  render {stage}: {:.2}s", start.elapsed().as_secs_f64());
+        eprintln!("  {stage}: {:.2}s", start.elapsed().as_secs_f64());
         out
     }
 }

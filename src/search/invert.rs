@@ -4,12 +4,12 @@
 //! positions. Extensions let a phrase query verify `社工服务中心` with the positions of
 //! `社工服务` and `服务中心` instead of the far longer lists of `社工`, `服务` and `中心`.
 //!
-//! Postings are encoded while they are collected (the byte layouts of
-//! `index::put_postings` / `index::put_positions`), so memory holds about the size of the
-//! written index rather than one allocation per gram and case. Each level is collected in
-//! parallel: the grams are split into partitions by a hash, every partition scans all
-//! cases in order and keeps only its own grams, so each gram's postings come out in case
-//! order without a merge and the result does not depend on the number of threads.
+//! Postings are encoded while they are collected (the layouts documented on
+//! `index::put_tf_header`), so memory holds about the size of the written index rather
+//! than one allocation per gram and case. Each level is collected in parallel: contiguous
+//! chunks of cases are scanned at once, each into one table per hash partition of the
+//! keys, and then each partition appends its chunks in case order. The result does not
+//! depend on the number of threads.
 
 use super::tokenize::for_each_token;
 use super::SearchDoc;
@@ -33,10 +33,9 @@ pub struct Postings {
     pub df: usize,
     /// Doc-level postings (doc deltas and per-field term frequencies).
     pub postings: Vec<u8>,
-    /// Start positions, case after case, field after field (empty for unigrams).
+    /// Start positions, case after case, field after field (empty for unigrams). Its
+    /// length decides whether a gram gets right-extensions.
     pub positions: Vec<u8>,
-    /// Approximate encoded size of the positions, which decides extensions.
-    pub positions_size: usize,
 }
 
 /// Everything the writer lays out.
@@ -81,12 +80,9 @@ pub fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
         .map(|fs| {
             let mut out = Starts::new();
             for (f, toks) in fs.iter().enumerate() {
-                for i in 0..toks.len().saturating_sub(1) {
-                    let key = (u64::from(toks[i].0) << 32) | u64::from(toks[i + 1].0);
-                    if toks[i + 1].1 == toks[i].1 + 1 {
-                        if let Some(&id) = common.ids.get(&key) {
-                            out.push((f as u8, i as u32, id));
-                        }
+                for i in 0..toks.len() {
+                    if let Some(&id) = bigram_key(toks, i).and_then(|k| common.ids.get(&k)) {
+                        out.push((f as u8, i as u32, id));
                     }
                 }
             }
@@ -156,7 +152,7 @@ impl Common {
             grams: Vec::new(),
         };
         for (key, g, p) in level {
-            if p.positions_size > ext_min {
+            if p.positions.len() > ext_min {
                 c.ids.insert(key, c.grams.len() as u32);
                 c.grams.push(g);
             }
@@ -171,6 +167,12 @@ fn extension_key(toks: &[(u32, u32)], start: (u8, u32, u32), len: usize) -> Opti
     let i = start.1 as usize;
     let last = toks.get(i + len - 1)?;
     (last.1 == toks[i].1 + len as u32 - 1).then(|| (u64::from(start.2) << 32) | u64::from(last.0))
+}
+
+/// The key of the bigram at token `i` (both ids in one `u64`), if the next token is adjacent.
+fn bigram_key(toks: &[(u32, u32)], i: usize) -> Option<u64> {
+    let (a, b) = (toks.get(i)?, toks.get(i + 1)?);
+    (b.1 == a.1 + 1).then(|| (u64::from(a.0) << 32) | u64::from(b.0))
 }
 
 fn unpack_bigram(k: u64) -> GramIds {
@@ -267,7 +269,6 @@ struct Slot {
     tf: [u32; 4],
     postings: Vec<u8>,
     positions: Vec<u8>,
-    positions_size: usize,
 }
 
 impl Slot {
@@ -281,7 +282,6 @@ impl Slot {
             tf: [0; 4],
             postings: Vec::new(),
             positions: Vec::new(),
-            positions_size: 0,
         }
     }
 
@@ -300,7 +300,6 @@ impl Slot {
                 p - self.prev_pos
             };
             super::codec::put_varint(&mut self.positions, u64::from(d));
-            self.positions_size += approx_varint_size(d);
             self.prev_pos = p;
         }
         self.cur_field = field;
@@ -330,7 +329,6 @@ impl Slot {
         super::codec::put_varint(&mut self.postings, u64::from(first_doc - self.last_doc));
         self.postings.extend_from_slice(&later.postings[first.at..]);
         self.positions.extend_from_slice(&later.positions);
-        self.positions_size += later.positions_size;
         self.df += later.df;
         self.last_doc = later.last_doc;
     }
@@ -342,19 +340,7 @@ impl Slot {
             df: self.df,
             postings: self.postings,
             positions: self.positions,
-            positions_size: self.positions_size,
         }
-    }
-}
-
-/// The size the extension threshold counts for one position varint.
-fn approx_varint_size(d: u32) -> usize {
-    if d < 128 {
-        1
-    } else if d < 16384 {
-        2
-    } else {
-        3
     }
 }
 
@@ -376,13 +362,9 @@ fn collect_unigrams(fields: &[Fields], ntokens: usize, parts: usize) -> Vec<Post
 fn collect_bigrams(fields: &[Fields], parts: usize) -> Vec<(u64, Postings)> {
     collect_by_chunks(fields, parts, |doc, out: &mut Vec<Occurrence<u64>>| {
         for (f, toks) in fields[doc].iter().enumerate() {
-            for w in toks.windows(2) {
-                if w[1].1 == w[0].1 + 1 {
-                    out.push((
-                        (u64::from(w[0].0) << 32) | u64::from(w[1].0),
-                        f,
-                        Some(w[0].1),
-                    ));
+            for i in 0..toks.len() {
+                if let Some(key) = bigram_key(toks, i) {
+                    out.push((key, f, Some(toks[i].1)));
                 }
             }
         }
@@ -545,6 +527,11 @@ mod tests {
         let post = decode_postings(&four.postings, four.df, n).expect("postings");
         let pos = decode_positions(&post, &four.positions).expect("positions");
         assert_eq!(pos[0][3], vec![0, 12]);
+        // Collected in several chunks of cases: every case, in order, after the merge.
+        let docs: Vec<u32> = post.iter().map(|x| x.0).collect();
+        assert_eq!(docs, (0..20).collect::<Vec<u32>>());
+        // "19" is one word token, so the positions match case 0's.
+        assert_eq!(pos[19][3], vec![0, 12]);
         assert!(find(&inv, &["社", "工", "站"]).is_some());
         let she = gram(&inv, &["社"])[0] as usize;
         let uni = &inv.unigrams[she];
@@ -572,6 +559,29 @@ mod tests {
         assert_eq!(docs, vec![0, 2]);
         let wu = find(&inv, &["五", "社"]).expect("bigram 五社");
         assert_eq!(wu.df, 3);
+    }
+
+    #[test]
+    fn result_does_not_depend_on_the_number_of_threads() {
+        let bodies: Vec<String> = (0..300)
+            .map(|i| format!("社工服务中心{}，五社联动，社工站{}", i % 7, i % 3))
+            .collect();
+        let with_threads = |n: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .expect("thread pool");
+            let mut inv = pool.install(|| inverted(&bodies, 50));
+            inv.grams.sort_by_key(|g| g.0);
+            (inv.tokens, inv.unigrams, inv.grams)
+        };
+        let one = with_threads(1);
+        let four = with_threads(4);
+        assert!(
+            one.2.iter().any(|(g, _)| gram_len(g) >= 4),
+            "extensions exist"
+        );
+        assert_eq!(one, four);
     }
 
     #[test]
