@@ -37,12 +37,8 @@ pub fn is_word(c: char) -> bool {
 
 /// Appends the normalised form of one character (NFKC, then lower case) to `out`.
 pub fn normalize_char(c: char, out: &mut String) {
-    if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
-        return;
-    }
-    if is_stable_ideograph(c) {
-        out.push(c);
+    if let Some(n) = normalize_simple(c) {
+        out.push(n);
         return;
     }
     for d in std::iter::once(c).nfkc() {
@@ -50,10 +46,17 @@ pub fn normalize_char(c: char, out: &mut String) {
     }
 }
 
-/// CJK unified ideographs (the bulk of Chinese text): NFKC and lower-casing leave them as
-/// they are, so normalisation can skip its tables. (Compatibility ideographs do change.)
-fn is_stable_ideograph(c: char) -> bool {
-    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF)
+/// The normalised form of `c` when it is one character found without tables: ASCII (lower
+/// case) and CJK unified ideographs, the bulk of Chinese text, which NFKC and lower-casing
+/// leave as they are. (Compatibility ideographs do change, so they take the long way.)
+fn normalize_simple(c: char) -> Option<char> {
+    if c.is_ascii() {
+        Some(c.to_ascii_lowercase())
+    } else if matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF) {
+        Some(c)
+    } else {
+        None
+    }
 }
 
 /// Normalises a whole string (character by character, see [`normalize_char`]).
@@ -115,8 +118,8 @@ fn scan(text: &str, sink: impl FnMut(&str, u32, usize, usize)) {
     };
     let mut buf = String::new();
     for (i, c) in text.chars().enumerate() {
-        if c.is_ascii() || is_stable_ideograph(c) {
-            tz.push(c.to_ascii_lowercase(), i);
+        if let Some(n) = normalize_simple(c) {
+            tz.push(n, i);
             continue;
         }
         buf.clear();
