@@ -77,9 +77,18 @@ pub fn load_site_with(
 
 /// Renders `site` into `out`, returning (pages, files) written.
 pub fn render(site: &Site, out: &dyn Output) -> Result<(usize, usize)> {
-    let theme = Theme::load(&site.root, &site.config.theme, &site.config.language)?;
+    render_with(site, &load_theme(site)?, out)
+}
+
+/// The theme `site` is rendered with (its own `templates/` over its theme's).
+pub fn load_theme(site: &Site) -> Result<Theme> {
+    Theme::load(&site.root, &site.config.theme, &site.config.language)
+}
+
+/// [`render`] with a theme already loaded.
+pub fn render_with(site: &Site, theme: &Theme, out: &dyn Output) -> Result<(usize, usize)> {
     let counting = Counting::new(out);
-    render::render_site(site, &theme, &counting)?;
+    render::render_site(site, theme, &counting)?;
     Ok((
         counting.pages.load(Ordering::Relaxed),
         counting.files.load(Ordering::Relaxed),

@@ -299,6 +299,58 @@ fn listings_follow_a_title_change_and_deleted_cases_disappear() {
     });
 }
 
+#[test]
+fn an_edited_case_is_previewed_first_and_the_last_of_quick_edits_wins() {
+    let site = Site::from_fixture("serve");
+    let server = Server::start(site.root(), site.dir.path());
+    let case = std::fs::read_to_string(site.root().join(CASE)).expect("case");
+    let title = case
+        .lines()
+        .find_map(|l| l.strip_prefix("title:"))
+        .map(|t| t.trim().to_string())
+        .expect("a title");
+
+    // Three saves in quick succession: each may cancel the rebuild of the one before.
+    for n in ["一", "二", "三"] {
+        let edited = case
+            .replacen(&title, &format!("{title}第{n}版"), 1)
+            .replace("原来的正文。", &format!("第{n}版正文。"));
+        site.write(CASE, &edited);
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    server.wait_for("the last edit on its page", Duration::from_secs(5), |s| {
+        s.get("/cases/jinshan/").2.contains("第三版正文")
+    });
+    // The rebuild lands after the preview: listings show the last title, never an
+    // earlier one.
+    server.wait_for("the last title in a listing", Duration::from_secs(5), |s| {
+        s.get("/regions/%E5%9B%9B%E5%B7%9D%E7%9C%81/")
+            .2
+            .contains(&format!("{title}第三版"))
+    });
+    let listing = server.get("/regions/%E5%9B%9B%E5%B7%9D%E7%9C%81/").2;
+    assert!(!listing.contains("第二版") && !listing.contains("第一版"));
+    let page = server.get("/cases/jinshan/").2;
+    assert!(!page.contains("第二版正文"), "{page}");
+    let log = server.log();
+    assert!(
+        log.contains("previewed cases/jinshan/index.html"),
+        "the case page was written ahead of the rebuild:\n{log}"
+    );
+
+    // A new case is not previewed (only a rebuild knows where it belongs), but is built.
+    site.write(
+        "content/cases/xinde.md",
+        &case
+            .replacen(&title, "新写的案例", 1)
+            .replace("slug: jinshan", "slug: xinde"),
+    );
+    server.wait_for("the new case", Duration::from_secs(5), |s| {
+        s.get("/cases/").2.contains("新写的案例")
+    });
+    assert!(!server.log().contains("previewed cases/xinde/"));
+}
+
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_cleanly_and_a_taken_port_is_explained() {
@@ -377,7 +429,13 @@ fn measure_save_to_served() {
         });
         title_times.push(t);
     }
+    // The whole site catches up after the last save: time until its rebuild lands.
+    let rebuilds = |s: &Server| s.log().lines().filter(|l| l.starts_with("rebuilt")).count();
+    let before = rebuilds(&server);
     std::fs::write(&file, &original).expect("restore");
+    let full = server.wait_for("the rebuild", Duration::from_secs(300), |s| {
+        rebuilds(s) > before
+    });
     body_times.sort();
     title_times.sort();
     eprintln!("case edited: {}", file.display());
@@ -389,11 +447,11 @@ fn measure_save_to_served() {
         "title edit → page served: median {:?}, all {:?}",
         title_times[2], title_times
     );
+    eprintln!("last save → whole site rebuilt: {full:?}");
     let log = server.log();
-    for line in log
-        .lines()
-        .filter(|l| l.starts_with("built") || l.starts_with("rebuilt"))
-    {
+    for line in log.lines().filter(|l| {
+        l.starts_with("built") || l.starts_with("rebuilt") || l.starts_with("previewed")
+    }) {
         eprintln!("  {line}");
     }
 }

@@ -3,14 +3,14 @@
 use super::{counts, plural};
 use casebook::diagnostics::{Diagnostic, Severity};
 use casebook::serve::{self, Event, ServeOptions};
-use std::cell::RefCell;
+use std::sync::Mutex;
 
 /// Problems printed per rebuild; `check` lists them all.
 const SHOWN: usize = 30;
 
 pub fn run(opts: &ServeOptions, open: bool) -> anyhow::Result<i32> {
     // Warnings are printed when they change, not on every rebuild.
-    let last_warnings: RefCell<Option<Vec<Diagnostic>>> = RefCell::new(None);
+    let last_warnings: Mutex<Option<Vec<Diagnostic>>> = Mutex::new(None);
     serve::serve(opts, &|event| match event {
         Event::Listening { url, dir } => {
             eprintln!("serving {url}  (built in {}; Ctrl-C stops)", dir.display());
@@ -25,7 +25,7 @@ pub fn run(opts: &ServeOptions, open: bool) -> anyhow::Result<i32> {
             }
         }
         Event::Built(s, first) => {
-            let mut last = last_warnings.borrow_mut();
+            let mut last = last_warnings.lock().unwrap_or_else(|e| e.into_inner());
             if last.as_ref() != Some(&s.warnings) {
                 for w in s.warnings.iter().take(SHOWN) {
                     eprintln!("{w}");
@@ -89,7 +89,16 @@ pub fn run(opts: &ServeOptions, open: bool) -> anyhow::Result<i32> {
                     "still serving the last good build (the errors show in the browser too)"
                 }
             );
-            *last_warnings.borrow_mut() = None;
+            *last_warnings.lock().unwrap_or_else(|e| e.into_inner()) = None;
+        }
+        Event::Previewed { pages, elapsed } => {
+            if !pages.is_empty() {
+                eprintln!(
+                    "previewed {} in {:.0} ms (rebuilding the rest)",
+                    pages.join(", "),
+                    elapsed.as_secs_f64() * 1000.0
+                );
+            }
         }
         Event::Stopped => eprintln!("stopped"),
     })?;

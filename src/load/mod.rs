@@ -67,6 +67,11 @@ pub fn load(root: &Path, diags: &Diagnostics) -> Sources {
     }
 }
 
+/// One case file, read and split (as [`load`] reads every case).
+pub fn load_case(root: &Path, path: &Path, diags: &Diagnostics) -> Option<SourceFile> {
+    read_source(root, path, true, diags)
+}
+
 fn read_dir(root: &Path, dir: &Path, nested: bool, diags: &Diagnostics) -> Vec<SourceFile> {
     let mut paths: Vec<PathBuf> = WalkDir::new(dir)
         .max_depth(if nested { usize::MAX } else { 1 })

@@ -19,6 +19,7 @@ use std::sync::Mutex;
 /// Where files linked from content are published.
 pub const CONTENT_FILES: &str = "files/";
 
+#[derive(Debug)]
 pub struct SiteLinks {
     root: PathBuf,
     /// Files under `content/` that content links to (relative to `content/`).

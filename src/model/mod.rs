@@ -67,6 +67,9 @@ pub struct Site {
     /// Files under `content/` that content links to, relative to `content/`; published
     /// under [`links::CONTENT_FILES`].
     pub content_files: Vec<String>,
+    /// The addresses content may link to, kept so one edited case can be re-rendered
+    /// against the same site ([`Site::edited_case`]).
+    pub links: links::SiteLinks,
 }
 
 impl Site {
@@ -80,6 +83,40 @@ impl Site {
             .iter()
             .enumerate()
             .find(|(_, c)| c.meta.slug == slug)
+    }
+
+    /// The case read from `src` as it would stand in this site, with its position here:
+    /// for showing an edit at once, before the whole model is rebuilt. `None` when `src`
+    /// is not one of this site's cases or now has another slug (then only a rebuild
+    /// knows where it belongs). Everything that depends on other cases (related cases,
+    /// neighbours, position) is this site's; link problems go to `diags`.
+    pub fn edited_case(
+        &self,
+        src: &SourceFile,
+        meta: CaseMeta,
+        diags: &Diagnostics,
+    ) -> Option<(usize, Case)> {
+        let (i, old) = self
+            .cases
+            .iter()
+            .enumerate()
+            .find(|(_, c)| c.source == src.rel)?;
+        if old.meta.slug != meta.slug {
+            return None;
+        }
+        let r = render_body(src, "../../", self.config.trusted_html, &self.links, diags);
+        Some((
+            i,
+            Case {
+                meta,
+                source: src.rel.clone(),
+                url: old.url.clone(),
+                html: r.html,
+                text: r.text,
+                headings: r.headings,
+                related: old.related.clone(),
+            },
+        ))
     }
 }
 
@@ -168,6 +205,7 @@ pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostic
         collections,
         static_files,
         content_files: resolver_index.content_files(),
+        links: resolver_index,
     }
 }
 

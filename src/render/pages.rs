@@ -130,7 +130,9 @@ fn links(kind: TaxonomyKind, names: &[String]) -> Vec<Link> {
         .collect()
 }
 
-fn case_page(r: &Renderer<'_>, out: &dyn Output, i: usize, case: &Case) -> Result<()> {
+/// The page of `case`, the `i`-th of the site (its neighbours are the site's cases
+/// `i - 1` and `i + 1`). `serve` calls it alone to show an edit before the full rebuild.
+pub fn case_page(r: &Renderer<'_>, out: &dyn Output, i: usize, case: &Case) -> Result<()> {
     let site = r.site;
     let m = &case.meta;
     let mut ctx = r.context(&case.url, &m.title);

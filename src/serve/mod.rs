@@ -7,6 +7,11 @@
 //! read-only and every cross-case effect (taxonomies, related cases, totals) is right by
 //! construction.
 //!
+//! Rebuilding a large compendium takes seconds, so an edit to cases is first answered by
+//! [`preview`]: the edited case pages alone, rendered against the last good model and
+//! written at once. Full rebuilds run on their own thread; a change arriving during one
+//! cancels it (it lands nothing) and starts the next.
+//!
 //! A failed rebuild changes nothing on disk: the last good build keeps being served, and
 //! its errors go to the terminal and, through `/__casebook/events`, to an overlay in every
 //! open page. HTTP: `/__casebook/live.js` (the script added to pages),
@@ -15,12 +20,15 @@
 
 pub mod http;
 pub mod output;
+pub mod preview;
 pub mod watch;
 
-use crate::build::{load_site, render, BuildOptions};
+use crate::build::{load_site, load_theme, render_with, BuildOptions};
 use crate::check::diagnostic_of;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::error::{Error, Result};
+use crate::model::Site;
+use crate::theme::Theme;
 use http::Target;
 use output::LiveDir;
 use serde::Serialize;
@@ -60,6 +68,11 @@ pub enum Event<'a> {
     Built(&'a BuildSummary, bool),
     /// `first`: there is no good build to fall back on yet.
     Failed(&'a [Diagnostic], Duration, bool),
+    /// Edited case pages written ahead of the rebuild (see [`preview`]).
+    Previewed {
+        pages: &'a [String],
+        elapsed: Duration,
+    },
     Stopped,
 }
 
@@ -109,7 +122,7 @@ struct State {
 }
 
 /// Runs until Ctrl-C. Errors: the port is taken, the folder is not a site …
-pub fn serve(opts: &ServeOptions, on: &dyn Fn(Event<'_>)) -> Result<()> {
+pub fn serve(opts: &ServeOptions, on: &(dyn Fn(Event<'_>) + Sync)) -> Result<()> {
     if !opts.root.join(crate::config::CONFIG_FILE).is_file() {
         return Err(Error::Other(format!(
             "{} has no {}, so it is not a casebook site; run this in the site's folder, pass --root DIR, or create a site with `casebook init DIR`",
@@ -129,7 +142,7 @@ pub fn serve(opts: &ServeOptions, on: &dyn Fn(Event<'_>)) -> Result<()> {
     let url = format!("http://{host}:{}/", addr.port());
     let work = std::env::temp_dir().join(format!("casebook-serve-{}", std::process::id()));
     let _cleanup = RemoveOnDrop(work.clone());
-    let mut live = LiveDir::new(work.join("site"), work.join("pending"))?;
+    let live = LiveDir::new(work.join("site"), work.join("pending"))?;
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
             status: Status {
@@ -167,7 +180,16 @@ pub fn serve(opts: &ServeOptions, on: &dyn Fn(Event<'_>)) -> Result<()> {
             let _ = stop_tx.send(watch::Msg::Stop);
         });
     }
-    rebuild(&build_opts, &mut live, &shared, &stop, true, on);
+    let live = Mutex::new(live);
+    let ready: Mutex<Option<Arc<Ready>>> = Mutex::new(None);
+    let ctx = Rebuild {
+        opts: &build_opts,
+        live: &live,
+        shared: &shared,
+        ready: &ready,
+        on,
+    };
+    ctx.run(&stop, true);
     let server = Arc::new(
         tiny_http::Server::from_listener(listener, None)
             .map_err(|e| Error::Other(format!("cannot serve on {url}: {e}")))?,
@@ -183,14 +205,27 @@ pub fn serve(opts: &ServeOptions, on: &dyn Fn(Event<'_>)) -> Result<()> {
     };
     on(Event::Listening {
         url: &url,
-        dir: live.dir(),
+        dir: lock_live(&live).dir(),
     });
-    while let Some(changed) = watcher.next_change(&rx) {
-        if watch::touches_templates(&changed) {
-            live.forget_pages();
+    let builds = Builds::default();
+    std::thread::scope(|scope| {
+        // Full rebuilds run here, one at a time; a change that arrives during one cancels
+        // it and starts the next, so the newest sources are always what gets built.
+        scope.spawn(|| {
+            while let Some(cancel) = builds.next() {
+                ctx.run(&cancel, false);
+            }
+        });
+        while let Some(changed) = watcher.next_change(&rx) {
+            if watch::touches_templates(&changed) {
+                lock_live(&live).forget_pages();
+            } else {
+                ctx.preview(&changed, &builds);
+            }
+            builds.request();
         }
-        rebuild(&build_opts, &mut live, &shared, &stop, false, on);
-    }
+        builds.quit();
+    });
     server.unblock();
     let _ = http_thread.join();
     on(Event::Stopped);
@@ -223,58 +258,179 @@ fn bind(ip: IpAddr, port: u16) -> Result<TcpListener> {
     })
 }
 
-/// One build into `live`, published to the pages polling `shared`.
-fn rebuild(
-    opts: &BuildOptions,
-    live: &mut LiveDir,
-    shared: &Shared,
-    stop: &Arc<AtomicBool>,
-    first: bool,
-    on: &dyn Fn(Event<'_>),
-) {
-    let start = Instant::now();
-    let mut model_time = Duration::ZERO;
-    let outcome = load_site(opts).and_then(|(site, warnings)| {
-        model_time = start.elapsed();
-        let pass = live.begin(stop.clone())?;
-        let (rendered, _) = render(&site, &pass)?;
-        let committed = live.commit(pass)?;
-        Ok((site.cases.len(), warnings, rendered, committed))
-    });
-    if stop.load(Ordering::SeqCst) {
-        return;
-    }
-    match outcome {
-        Ok((cases, warnings, rendered, committed)) => {
-            let summary = BuildSummary {
-                rendered,
-                reused: committed.reused,
-                written: committed.written.len(),
-                pages_written: committed
-                    .written
-                    .iter()
-                    .filter(|f| f.ends_with(".html"))
-                    .count(),
-                removed: committed.removed.len(),
-                cases,
-                warnings,
-                model: model_time,
-                elapsed: start.elapsed(),
-            };
-            let mut changed = committed.written;
-            changed.extend(committed.removed);
-            publish(shared, true, &summary.warnings, changed);
-            on(Event::Built(&summary, first));
+/// The last good build's model and theme, which edits are previewed against.
+struct Ready {
+    site: Site,
+    theme: Theme,
+    warnings: Vec<Diagnostic>,
+}
+
+/// What a rebuild or a preview works with.
+struct Rebuild<'a> {
+    opts: &'a BuildOptions,
+    live: &'a Mutex<LiveDir>,
+    shared: &'a Shared,
+    ready: &'a Mutex<Option<Arc<Ready>>>,
+    on: &'a (dyn Fn(Event<'_>) + Sync),
+}
+
+impl Rebuild<'_> {
+    /// One full build into the live folder, published to the pages polling `shared`.
+    /// Once `cancel` is set it stops, changes nothing and tells no one.
+    fn run(&self, cancel: &Arc<AtomicBool>, first: bool) {
+        let start = Instant::now();
+        let mut model_time = Duration::ZERO;
+        let outcome = load_site(self.opts).and_then(|(site, warnings)| {
+            model_time = start.elapsed();
+            let theme = load_theme(&site)?;
+            let pass = lock_live(self.live).begin(cancel.clone())?;
+            let (rendered, _) = render_with(&site, &theme, &pass)?;
+            // Checked under the lock a preview takes to cancel: a pass that began
+            // before an edit never lands after that edit's preview.
+            let mut live = lock_live(self.live);
+            if cancel.load(Ordering::SeqCst) {
+                return Err(Error::Other("stopped".into()));
+            }
+            let committed = live.commit(pass)?;
+            Ok((site, theme, warnings, rendered, committed))
+        });
+        if cancel.load(Ordering::SeqCst) {
+            return;
         }
-        Err(e) => {
-            let diags = match e {
-                Error::Content(d) => d,
-                other => vec![diagnostic_of(other)],
-            };
-            publish(shared, false, &diags, Vec::new());
-            on(Event::Failed(&diags, start.elapsed(), first));
+        match outcome {
+            Ok((site, theme, warnings, rendered, committed)) => {
+                let summary = BuildSummary {
+                    rendered,
+                    reused: committed.reused,
+                    written: committed.written.len(),
+                    pages_written: committed
+                        .written
+                        .iter()
+                        .filter(|f| f.ends_with(".html"))
+                        .count(),
+                    removed: committed.removed.len(),
+                    cases: site.cases.len(),
+                    warnings,
+                    model: model_time,
+                    elapsed: start.elapsed(),
+                };
+                let mut changed = committed.written;
+                changed.extend(committed.removed);
+                publish(self.shared, true, &summary.warnings, changed);
+                *lock(self.ready) = Some(Arc::new(Ready {
+                    site,
+                    theme,
+                    warnings: summary.warnings.clone(),
+                }));
+                (self.on)(Event::Built(&summary, first));
+            }
+            Err(e) => {
+                let diags = match e {
+                    Error::Content(d) => d,
+                    other => vec![diagnostic_of(other)],
+                };
+                publish(self.shared, false, &diags, Vec::new());
+                (self.on)(Event::Failed(&diags, start.elapsed(), first));
+            }
         }
     }
+
+    /// Writes the pages of edited cases at once, rendered against the last good model
+    /// (see [`preview`]), when the last build succeeded and the changes allow it.
+    fn preview(&self, changed: &[String], builds: &Builds) {
+        let start = Instant::now();
+        if !lock_state(self.shared).status.ok {
+            return; // the errors on screen stay until a rebuild clears them
+        }
+        let Some(ready) = lock(self.ready).clone() else {
+            return;
+        };
+        let Some(files) = preview::case_pages(&ready.site, &ready.theme, changed) else {
+            return;
+        };
+        let mut live = lock_live(self.live);
+        builds.cancel_running();
+        let Ok(written) = live.preview(&files) else {
+            return; // the rebuild will meet the same problem and report it
+        };
+        drop(live);
+        if written.is_empty() {
+            return;
+        }
+        publish(self.shared, true, &ready.warnings, written.clone());
+        (self.on)(Event::Previewed {
+            pages: &written,
+            elapsed: start.elapsed(),
+        });
+    }
+}
+
+/// The queue of full rebuilds: at most one runs, and a newer request cancels it.
+#[derive(Default)]
+struct Builds {
+    state: Mutex<BuildQueue>,
+    signal: Condvar,
+}
+
+#[derive(Default)]
+struct BuildQueue {
+    wanted: u64,
+    started: u64,
+    running: Option<Arc<AtomicBool>>,
+    quit: bool,
+}
+
+impl Builds {
+    /// Asks for a rebuild of the sources as they are now.
+    fn request(&self) {
+        let mut q = lock(&self.state);
+        q.wanted += 1;
+        if let Some(c) = &q.running {
+            c.store(true, Ordering::SeqCst);
+        }
+        self.signal.notify_all();
+    }
+
+    /// Stops the rebuild in progress, if any, from landing.
+    fn cancel_running(&self) {
+        if let Some(c) = &lock(&self.state).running {
+            c.store(true, Ordering::SeqCst);
+        }
+    }
+
+    fn quit(&self) {
+        let mut q = lock(&self.state);
+        q.quit = true;
+        if let Some(c) = &q.running {
+            c.store(true, Ordering::SeqCst);
+        }
+        self.signal.notify_all();
+    }
+
+    /// Waits until a rebuild is wanted and returns its cancel flag; `None` to stop.
+    fn next(&self) -> Option<Arc<AtomicBool>> {
+        let mut q = lock(&self.state);
+        loop {
+            if q.quit {
+                return None;
+            }
+            if q.wanted > q.started {
+                q.started = q.wanted;
+                let cancel = Arc::new(AtomicBool::new(false));
+                q.running = Some(cancel.clone());
+                return Some(cancel);
+            }
+            q = self.signal.wait(q).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn lock_live(live: &Mutex<LiveDir>) -> std::sync::MutexGuard<'_, LiveDir> {
+    lock(live)
 }
 
 fn publish(shared: &Shared, ok: bool, diags: &[Diagnostic], changed: Vec<String>) {
@@ -339,7 +495,7 @@ fn respond(request: tiny_http::Request, shared: &Shared) {
                 LIVE_JS.as_bytes().to_vec(),
                 "text/javascript; charset=utf-8",
             ),
-            "status" => json(&status_since(&lock(shared), None)),
+            "status" => json(&status_since(&lock_state(shared), None)),
             "events" => json(&wait_for_build(shared, since_param(query))),
             _ => text(404, "not found"),
         };
@@ -366,14 +522,14 @@ fn since_param(query: &str) -> Option<u64> {
         .and_then(|v| v.parse().ok())
 }
 
-fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, State> {
-    shared.state.lock().unwrap_or_else(|e| e.into_inner())
+fn lock_state(shared: &Shared) -> std::sync::MutexGuard<'_, State> {
+    lock(&shared.state)
 }
 
 /// Answers at once without `since`, else when a build newer than `since` exists (or
 /// after [`LONG_POLL`]).
 fn wait_for_build(shared: &Shared, since: Option<u64>) -> Status {
-    let mut state = lock(shared);
+    let mut state = lock_state(shared);
     if let Some(seen) = since {
         let deadline = Instant::now() + LONG_POLL;
         while state.status.build <= seen {
@@ -475,6 +631,23 @@ mod tests {
         assert!(status_since(&s, Some(7)).changed.is_empty());
         assert!(status_since(&s, Some(1)).reload_all, "too old to know");
         assert!(!status_since(&s, None).reload_all);
+    }
+
+    #[test]
+    fn a_newer_request_cancels_the_running_rebuild() {
+        let builds = Builds::default();
+        builds.request();
+        let first = builds.next().expect("a rebuild is wanted");
+        assert!(!first.load(Ordering::SeqCst));
+        builds.request();
+        builds.request();
+        assert!(first.load(Ordering::SeqCst), "superseded");
+        let second = builds.next().expect("one rebuild for both requests");
+        assert!(!second.load(Ordering::SeqCst));
+        builds.cancel_running();
+        assert!(second.load(Ordering::SeqCst));
+        builds.quit();
+        assert!(builds.next().is_none(), "nothing more after quitting");
     }
 
     #[test]

@@ -67,6 +67,25 @@ impl LiveDir {
         self.fingerprints = Arc::default();
     }
 
+    /// Writes `files` (output path, bytes) straight into the served folder, each through
+    /// a rename, ahead of the next pass; returns those whose bytes changed. Their
+    /// fingerprints are forgotten, so the next pass renders them again (and writes them
+    /// only if its bytes differ from these).
+    pub fn preview(&mut self, files: &[(String, Vec<u8>)]) -> Result<Vec<String>> {
+        let mut written = Vec::new();
+        for (rel, bytes) in files {
+            let hash = hash_bytes(bytes);
+            if self.hashes.get(rel) == Some(&hash) {
+                continue;
+            }
+            write_atomically(&self.dir, rel, bytes)?;
+            Arc::make_mut(&mut self.hashes).insert(rel.clone(), hash);
+            Arc::make_mut(&mut self.fingerprints).remove(rel);
+            written.push(rel.clone());
+        }
+        Ok(written)
+    }
+
     /// Starts a pass; once `cancel` is set the pass renders nothing more and fails.
     pub fn begin(&self, cancel: Arc<AtomicBool>) -> Result<Pass> {
         // The first pass has no good build to protect: it writes in place.
@@ -168,9 +187,7 @@ impl Output for Pass {
         if self.cancel.load(Ordering::Relaxed) {
             return Err(Error::Other("stopped".into()));
         }
-        let mut h = DefaultHasher::new();
-        bytes.hash(&mut h);
-        let hash = h.finish();
+        let hash = hash_bytes(bytes);
         lock(&self.hashes).insert(path.to_string(), hash);
         if self.previous.get(path) == Some(&hash) {
             return Ok(());
@@ -195,6 +212,12 @@ impl Output for Pass {
             _ => false,
         }
     }
+}
+
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut h = DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -307,6 +330,22 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&a).unwrap(), "甲改");
         assert!(!tmp.path().join("site/gone.txt").exists());
         assert!(!tmp.path().join("pending").exists());
+
+        // A preview is written at once; the next pass renders the page again and, its
+        // bytes being the same, leaves the file alone.
+        let written = live
+            .preview(&[("a/index.html".into(), "甲再改".as_bytes().to_vec())])
+            .unwrap();
+        assert_eq!(written, vec!["a/index.html".to_string()]);
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "甲再改");
+        let pass = live.begin(Arc::default()).unwrap();
+        assert!(
+            !pass.fresh("a/index.html", "case.html", &ctx("甲改")),
+            "forgotten"
+        );
+        pass.write("a/index.html", "甲再改".as_bytes()).unwrap();
+        assert!(pass.fresh("b/index.html", "case.html", &ctx("乙")));
+        assert!(live.commit(pass).unwrap().written.is_empty());
 
         // After forgetting pages, a same context renders again.
         live.forget_pages();

@@ -18,8 +18,10 @@ pub enum Msg {
     Stop,
 }
 
-/// Quiet time that ends a burst of events.
-const QUIET: Duration = Duration::from_millis(60);
+/// Quiet time that ends a burst of events. An editor's save (temporary file, rename,
+/// backup removed) is a burst of a few milliseconds; a half-read burst costs only a
+/// second rebuild, since a newer change cancels the one in progress.
+const QUIET: Duration = Duration::from_millis(20);
 /// A burst never delays a rebuild longer than this.
 const MAX_WAIT: Duration = Duration::from_millis(400);
 

@@ -54,8 +54,7 @@ pub fn validate(sources: Sources, drafts: bool, diags: &Diagnostics) -> Validate
         .cases
         .into_par_iter()
         .filter_map(|src| {
-            let stem = src.stem();
-            let meta = with_fields(&src, diags, |f| case::read_case(f, &stem))?;
+            let meta = validate_case(&src, diags)?;
             Some((src, meta))
         })
         .partition(|(_, m)| drafts || !m.draft);
@@ -106,6 +105,13 @@ pub fn validate(sources: Sources, drafts: bool, diags: &Diagnostics) -> Validate
             .unwrap_or_default(),
         organizations_file,
     }
+}
+
+/// One case's metadata on its own (the checks that need every case, like duplicate
+/// slugs, are [`validate`]'s).
+pub fn validate_case(src: &SourceFile, diags: &Diagnostics) -> Option<CaseMeta> {
+    let stem = src.stem();
+    with_fields(src, diags, |f| case::read_case(f, &stem))
 }
 
 /// Parses `src`'s YAML into a mapping and runs `read` over it, collecting problems.
