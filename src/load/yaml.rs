@@ -7,12 +7,14 @@ use crate::diagnostics::Diagnostic;
 
 /// 1-based line (within `yaml`) of the top-level `key:`.
 pub fn line_of_key(yaml: &str, key: &str) -> Option<usize> {
+    let colon_after = |rest: &str| rest.trim_start().starts_with(':');
     yaml.lines()
         .position(|l| {
-            l.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-                || l.strip_prefix(&format!("\"{key}\""))
-                    .is_some_and(|r| r.trim_start().starts_with(':'))
+            l.strip_prefix(key).is_some_and(colon_after)
+                || l.strip_prefix('"')
+                    .and_then(|l| l.strip_prefix(key))
+                    .and_then(|l| l.strip_prefix('"'))
+                    .is_some_and(colon_after)
         })
         .map(|i| i + 1)
 }

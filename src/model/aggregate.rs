@@ -71,7 +71,11 @@ impl Totals {
         let mut brands = BTreeSet::new();
         let mut provinces = BTreeSet::new();
         let mut regions = BTreeSet::new();
-        let mut groups: BTreeMap<(String, String), Sum> = BTreeMap::new();
+        // Keyed by the cases' own strings: one term's totals visit every case in it, and
+        // owned keys would copy two strings per beneficiary.
+        let mut groups: BTreeMap<(&str, &str), Sum> = BTreeMap::new();
+        let mut by_unit: BTreeMap<&str, Sum> = BTreeMap::new();
+        let mut by_source: BTreeMap<&str, Sum> = BTreeMap::new();
         for case in cases {
             let m = &case.meta;
             t.cases += 1;
@@ -84,13 +88,13 @@ impl Totals {
             let mut seen_group = BTreeSet::new();
             let mut seen_unit = BTreeSet::new();
             for b in &m.beneficiaries {
-                let key = (b.group.clone(), b.unit.clone());
-                let sum = groups.entry(key.clone()).or_default();
+                let key = (b.group.as_str(), b.unit.as_str());
+                let sum = groups.entry(key).or_default();
                 sum.add(b.count.value, b.count.approx, &b.count.text);
                 if seen_group.insert(key) {
                     sum.cases += 1;
                 }
-                let unit = t.beneficiaries_by_unit.entry(b.unit.clone()).or_default();
+                let unit = by_unit.entry(&b.unit).or_default();
                 unit.add(b.count.value, b.count.approx, &b.count.text);
                 if seen_unit.insert(&b.unit) {
                     unit.cases += 1;
@@ -101,7 +105,7 @@ impl Totals {
             for f in &m.funding {
                 t.funding
                     .add(f.amount.yuan, f.amount.approx, &f.amount.text);
-                let s = t.funding_by_source.entry(f.source.clone()).or_default();
+                let s = by_source.entry(&f.source).or_default();
                 s.add(f.amount.yuan, f.amount.approx, &f.amount.text);
                 if seen_source.insert(&f.source) {
                     s.cases += 1;
@@ -119,7 +123,19 @@ impl Totals {
         }
         t.beneficiaries = groups
             .into_iter()
-            .map(|((group, unit), sum)| GroupSum { group, unit, sum })
+            .map(|((group, unit), sum)| GroupSum {
+                group: group.to_string(),
+                unit: unit.to_string(),
+                sum,
+            })
+            .collect();
+        t.beneficiaries_by_unit = by_unit
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        t.funding_by_source = by_source
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
             .collect();
         t.beneficiaries.sort_by(|a, b| {
             a.unit

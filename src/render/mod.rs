@@ -134,15 +134,45 @@ impl<'a> Renderer<'a> {
         if out.fresh(&file, template, ctx) {
             return Ok(());
         }
-        let html = self.render(template, ctx)?;
-        out.write(&file, html.as_bytes())
+        // Rendered straight into bytes, in a buffer each thread keeps: no page is copied
+        // into a `String` (which Tera would validate as UTF-8 again) or grown from empty.
+        let mut buf = RENDER_BUFFER.with(std::cell::Cell::take);
+        buf.clear();
+        let rendered = self
+            .theme
+            .tera
+            .render_to(template, ctx, &mut buf)
+            .map_err(|e| Error::Template(format!("{template}: {}", describe_tera_error(&e))))
+            .and_then(|()| out.write(&file, &buf));
+        if buf.capacity() <= KEPT_BUFFER {
+            RENDER_BUFFER.with(|b| b.set(buf));
+        }
+        rendered
     }
 }
+
+thread_local! {
+    /// The buffer [`Renderer::emit`] renders into, taken out while in use.
+    static RENDER_BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Buffers larger than this (a print edition) are freed rather than kept for reuse.
+const KEPT_BUFFER: usize = 1 << 20;
 
 /// Renders the whole site.
 pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
     let r = Renderer::new(site, theme);
     let timer = StageTimer::from_env();
+    // For profiling one stage's time and memory (`bench/README.md`): renders only that
+    // stage, so the output is incomplete. Never set by casebook itself.
+    if let Ok(only) = std::env::var("CASEBOOK_ONLY") {
+        return match only.as_str() {
+            "search" => search::render(&r, out),
+            "print" => print::render(&r, out),
+            "pages" => pages::render(&r, out).and(taxonomy::render(&r, out)),
+            _ => Ok(()),
+        };
+    }
     // Print editions repeat the cases and are `noindex`: written past the sitemap's
     // recorder. A print edition is one large template run (one thread for most of it), so
     // it runs beside the other renderers rather than before them. The output does not
@@ -192,7 +222,33 @@ impl StageTimer {
         }
         let start = std::time::Instant::now();
         let out = f();
-        eprintln!("  {stage}: {:.2}s", start.elapsed().as_secs_f64());
+        eprintln!(
+            "  {stage}: {:.2}s{}",
+            start.elapsed().as_secs_f64(),
+            memory_note()
+        );
         out
+    }
+}
+
+/// ", resident 1.2 GiB, peak 2.0 GiB" where the system says (Linux), else nothing.
+pub(crate) fn memory_note() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let kib = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|n| n.parse::<f64>().ok())
+    };
+    match (kib("VmRSS:"), kib("VmHWM:")) {
+        (Some(now), Some(peak)) => format!(
+            ", resident {:.2} GiB, peak {:.2} GiB",
+            now / 1048576.0,
+            peak / 1048576.0
+        ),
+        _ => String::new(),
     }
 }

@@ -75,31 +75,36 @@ pub fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
         .into_iter()
         .map(|(k, p)| (unpack_bigram(k), p))
         .collect();
-    let mut starts: Vec<Starts> = fields
-        .par_iter()
-        .map(|fs| {
-            let mut out = Starts::new();
-            for (f, toks) in fs.iter().enumerate() {
-                for i in 0..toks.len() {
-                    if let Some(&id) = bigram_key(toks, i).and_then(|k| common.ids.get(&k)) {
-                        out.push((f as u8, i as u32, id));
-                    }
-                }
-            }
-            out
-        })
-        .collect();
+    // Where a common gram starts, per case. For the first extension level these are the
+    // common bigrams, found again by lookup rather than stored (at 100,000 cases that
+    // list would hold most tokens of the corpus); later levels keep the (much shorter)
+    // list of the level before.
+    let mut starts: Option<Vec<Starts>> = None;
     for len in 3..=MAX_GRAM {
         if common.grams.is_empty() {
             break;
         }
-        let level = collect_by_chunks(&fields, parts, |doc, out: &mut Vec<Occurrence<u64>>| {
-            for &start in &starts[doc] {
-                let toks = &fields[doc][start.0 as usize];
-                if let Some(key) = extension_key(toks, start, len) {
-                    out.push((key, start.0 as usize, Some(toks[start.1 as usize].1)));
+        let each_start = |doc: usize, f: &mut dyn FnMut(Start)| match &starts {
+            Some(starts) => starts[doc].iter().for_each(|&s| f(s)),
+            None => {
+                for (field, toks) in fields[doc].iter().enumerate() {
+                    for i in 0..toks.len() {
+                        if let Some(&id) = bigram_key(toks, i).and_then(|k| common.ids.get(&k)) {
+                            if let Some(start) = Start::new(field, i, id) {
+                                f(start);
+                            }
+                        }
+                    }
                 }
             }
+        };
+        let level = collect_by_chunks(&fields, parts, |doc, out: &mut Vec<Occurrence<u64>>| {
+            each_start(doc, &mut |start| {
+                let toks = &fields[doc][start.field()];
+                if let Some(key) = extension_key(toks, start, len) {
+                    out.push((key, start.field(), Some(toks[start.index()].1)));
+                }
+            });
         });
         let gram_of = |key: u64| {
             let mut g = common.grams[(key >> 32) as usize];
@@ -107,23 +112,27 @@ pub fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
             g
         };
         let next = Common::of(level.iter().map(|(k, p)| (*k, gram_of(*k), p)), ext_min);
-        starts = starts
-            .into_par_iter()
-            .zip(&fields)
-            .map(|(mut st, fs)| {
-                st.retain_mut(|start| {
-                    let toks = &fs[start.0 as usize];
-                    match extension_key(toks, *start, len).and_then(|k| next.ids.get(&k)) {
-                        Some(&id) => {
-                            start.2 = id;
-                            true
+        let next_starts: Vec<Starts> = if next.grams.is_empty() || len == MAX_GRAM {
+            Vec::new()
+        } else {
+            (0..fields.len())
+                .into_par_iter()
+                .map(|doc| {
+                    let mut out = Starts::new();
+                    each_start(doc, &mut |start| {
+                        let toks = &fields[doc][start.field()];
+                        if let Some(&id) =
+                            extension_key(toks, start, len).and_then(|k| next.ids.get(&k))
+                        {
+                            out.push(Start { id, ..start });
                         }
-                        None => false,
-                    }
-                });
-                st
-            })
-            .collect();
+                    });
+                    out.shrink_to_fit();
+                    out
+                })
+                .collect()
+        };
+        starts = Some(next_starts);
         grams.extend(level.into_iter().map(|(k, p)| (gram_of(k), p)));
         common = next;
     }
@@ -134,8 +143,39 @@ pub fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
     }
 }
 
-/// Places where a common gram starts in one case: (field, token index, its [`Common`] id).
-type Starts = Vec<(u8, u32, u32)>;
+/// Where a common gram starts: field and token index (packed), and its [`Common`] id.
+#[derive(Clone, Copy)]
+struct Start {
+    /// Field in the top two bits, token index below.
+    at: u32,
+    id: u32,
+}
+
+impl Start {
+    const INDEX_BITS: u32 = 30;
+
+    /// `None` past the 2^30th token of a field: no text is that long.
+    fn new(field: usize, index: usize, id: u32) -> Option<Start> {
+        let index = u32::try_from(index)
+            .ok()
+            .filter(|&i| i >> Self::INDEX_BITS == 0)?;
+        Some(Start {
+            at: ((field as u32) << Self::INDEX_BITS) | index,
+            id,
+        })
+    }
+
+    fn field(self) -> usize {
+        (self.at >> Self::INDEX_BITS) as usize
+    }
+
+    fn index(self) -> usize {
+        (self.at & ((1 << Self::INDEX_BITS) - 1)) as usize
+    }
+}
+
+/// The places where common grams start in one case.
+type Starts = Vec<Start>;
 
 /// The grams of one length that get right-extensions, numbered.
 struct Common {
@@ -163,10 +203,10 @@ impl Common {
 
 /// The key of the gram of `len` tokens at `start` (a common gram of `len - 1` tokens and
 /// the token after it), if that token is adjacent.
-fn extension_key(toks: &[(u32, u32)], start: (u8, u32, u32), len: usize) -> Option<u64> {
-    let i = start.1 as usize;
+fn extension_key(toks: &[(u32, u32)], start: Start, len: usize) -> Option<u64> {
+    let i = start.index();
     let last = toks.get(i + len - 1)?;
-    (last.1 == toks[i].1 + len as u32 - 1).then(|| (u64::from(start.2) << 32) | u64::from(last.0))
+    (last.1 == toks[i].1 + len as u32 - 1).then(|| (u64::from(start.id) << 32) | u64::from(last.0))
 }
 
 /// The key of the bigram at token `i` (both ids in one `u64`), if the next token is adjacent.
@@ -187,6 +227,19 @@ fn partitions() -> usize {
     (rayon::current_num_threads() * 4).max(1)
 }
 
+/// CJK Unified Ideographs, the block nearly every token of Chinese text comes from.
+const IDEOGRAPHS: std::ops::RangeInclusive<u32> = 0x4E00..=0x9FFF;
+
+/// The place of `tok` in [`IDEOGRAPHS`] when it is one ideograph.
+fn ideograph_slot(tok: &str) -> Option<usize> {
+    if tok.len() != 3 {
+        return None;
+    }
+    let mut chars = tok.chars();
+    let c = u32::from(chars.next()?);
+    (chars.next().is_none() && IDEOGRAPHS.contains(&c)).then(|| (c - IDEOGRAPHS.start()) as usize)
+}
+
 /// Tokenises every case in parallel. Token ids are given in order of first occurrence
 /// (case by case, field by field), as a sequential pass would.
 fn tokenize_all(docs: &[&SearchDoc]) -> (Vec<String>, Vec<Fields>) {
@@ -194,6 +247,9 @@ fn tokenize_all(docs: &[&SearchDoc]) -> (Vec<String>, Vec<Fields>) {
         .par_chunks(TOKENIZE_CHUNK)
         .map(|chunk| {
             let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+            // Ideographs, most of the tokens, are looked up by code point (id + 1; 0 is
+            // none yet) instead of hashed.
+            let mut ideographs = vec![0u32; (IDEOGRAPHS.end() - IDEOGRAPHS.start() + 1) as usize];
             let mut names: Vec<String> = Vec::new();
             let fields = chunk
                 .iter()
@@ -202,19 +258,30 @@ fn tokenize_all(docs: &[&SearchDoc]) -> (Vec<String>, Vec<Fields>) {
                     let mut out: Fields = Default::default();
                     for (f, text) in texts.iter().enumerate() {
                         let list = &mut out[f];
+                        // Never more tokens than characters: one allocation, no growth.
+                        list.reserve_exact(text.chars().count());
                         for_each_token(text, |tok, pos| {
-                            let id = match ids.get(tok) {
-                                Some(&id) => id,
-                                None => {
-                                    let id = names.len() as u32;
-                                    names.push(tok.to_string());
-                                    ids.insert(tok.to_string(), id);
-                                    id
-                                }
+                            let slot = ideograph_slot(tok);
+                            let known = match slot {
+                                Some(i) => ideographs[i].checked_sub(1),
+                                None => ids.get(tok).copied(),
                             };
+                            let id = known.unwrap_or_else(|| {
+                                let id = names.len() as u32;
+                                names.push(tok.to_string());
+                                match slot {
+                                    Some(i) => ideographs[i] = id + 1,
+                                    None => {
+                                        ids.insert(tok.to_string(), id);
+                                    }
+                                }
+                                id
+                            });
                             list.push((id, pos));
                         });
-                        list.shrink_to_fit();
+                        if list.capacity() - list.len() > list.len() / 8 {
+                            list.shrink_to_fit();
+                        }
                     }
                     out
                 })

@@ -64,9 +64,7 @@ pub fn case_pages(
 
 /// A case source: a Markdown file under `content/cases/`.
 fn is_case_source(rel: &str) -> bool {
-    rel.starts_with("content/cases/")
-        && rel.ends_with(".md")
-        && !rel.ends_with("/_index.md")
+    rel.starts_with("content/cases/") && rel.ends_with(".md") && !rel.ends_with("/_index.md")
 }
 
 /// Keeps what is written, in memory.
