@@ -31,7 +31,8 @@ pub struct Case {
     /// Page address relative to the site root: `cases/<slug>/`.
     pub url: String,
     pub html: String,
-    pub text: String,
+    /// Plain text of the body (shared with the search index, which needs it too).
+    pub text: std::sync::Arc<str>,
     pub headings: Vec<Heading>,
     /// Indices into `Site::cases`, best first.
     pub related: Vec<usize>,
@@ -112,7 +113,7 @@ impl Site {
                 source: src.rel.clone(),
                 url: old.url.clone(),
                 html: r.html,
-                text: r.text,
+                text: r.text.into(),
                 headings: r.headings,
                 related: old.related.clone(),
             },
@@ -138,7 +139,7 @@ pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostic
                 source: src.rel.clone(),
                 url,
                 html: r.html,
-                text: r.text,
+                text: r.text.into(),
                 headings: r.headings,
                 related: Vec::new(),
             }

@@ -130,6 +130,18 @@ impl<'a> Renderer<'a> {
     /// Renders `template` and writes it as `<url>index.html` (or `url` if it names a file).
     /// Skipped when `out` already holds the page rendered from the same context.
     pub fn emit(&self, out: &dyn Output, template: &str, url: &str, ctx: &Context) -> Result<()> {
+        self.emit_sized(out, template, url, ctx, 0)
+    }
+
+    /// [`Renderer::emit`] for a page expected to take about `size` bytes.
+    pub fn emit_sized(
+        &self,
+        out: &dyn Output,
+        template: &str,
+        url: &str,
+        ctx: &Context,
+        size: usize,
+    ) -> Result<()> {
         let file = context::file_for(url);
         if out.fresh(&file, template, ctx) {
             return Ok(());
@@ -138,6 +150,7 @@ impl<'a> Renderer<'a> {
         // into a `String` (which Tera would validate as UTF-8 again) or grown from empty.
         let mut buf = RENDER_BUFFER.with(std::cell::Cell::take);
         buf.clear();
+        buf.reserve(size);
         let rendered = self
             .theme
             .tera

@@ -252,9 +252,50 @@ fn book(r: &Renderer<'_>, out: &dyn Output, b: &Book<'_>) -> Result<()> {
     ctx.insert("foreword_title", &foreword.as_ref().map(|f| f.0.as_str()));
     ctx.insert("foreword", &foreword.as_ref().map(|f| f.1.as_str()));
     ctx.insert("toc", &toc);
-    ctx.insert("cases", &cases);
+    drop(toc);
     ctx.insert("page_styles", &page_styles(b.title, &cases));
-    r.emit(out, "print.html", &b.url, &ctx)
+    // The book holds every case's text: its bytes are moved into the context, not
+    // copied (`Context::insert` would serialise a copy), and the page is rendered into
+    // a buffer sized for it up front.
+    let size: usize = cases.iter().map(|c| c.body.len() + 4096).sum();
+    let mut moved = serde_json::Map::new();
+    moved.insert(
+        "cases".to_string(),
+        serde_json::Value::Array(cases.into_iter().map(PrintCase::into_value).collect()),
+    );
+    ctx.extend(
+        tera::Context::from_value(serde_json::Value::Object(moved))
+            .map_err(|e| crate::error::Error::Template(e.to_string()))?,
+    );
+    r.emit_sized(out, "print.html", &b.url, &ctx, size)
+}
+
+impl PrintCase<'_> {
+    /// The same as serialising it, with the body moved rather than copied.
+    fn into_value(self) -> serde_json::Value {
+        use serde_json::Value;
+        let mut m = serde_json::Map::new();
+        m.insert("anchor".into(), Value::String(self.anchor));
+        m.insert("title".into(), self.title.into());
+        m.insert("summary".into(), self.summary.into());
+        m.insert("part".into(), self.part.into());
+        m.insert(
+            "rows".into(),
+            Value::Array(
+                self.rows
+                    .into_iter()
+                    .map(|row| {
+                        let mut r = serde_json::Map::new();
+                        r.insert("label".into(), row.label.into());
+                        r.insert("value".into(), Value::String(row.value));
+                        Value::Object(r)
+                    })
+                    .collect(),
+            ),
+        );
+        m.insert("body".into(), Value::String(self.body));
+        Value::Object(m)
+    }
 }
 
 /// "第 3 期", unless the subtitle already says so (`subtitle: 第3期`).

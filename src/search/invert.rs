@@ -53,8 +53,13 @@ pub fn gram_len(g: &GramIds) -> usize {
     g.iter().take_while(|&&t| t != NONE).count()
 }
 
-/// Tokens of one case, per field: (token id, position).
-type Fields = [Vec<(u32, u32)>; 4];
+/// Tokens of one case, per field, indexed by position: a token id, or [`GAP`] where
+/// the text had a separator (the tokenizer gives a separator run one position of its
+/// own, so two tokens are adjacent exactly when nothing sits between them here).
+type Fields = [Vec<u32>; 4];
+
+/// A position without a token.
+const GAP: u32 = u32::MAX;
 
 /// Inverts `docs` (in id order). A gram gets right-extensions when its encoded positions
 /// take more than `ext_min` bytes.
@@ -102,7 +107,7 @@ pub fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
             each_start(doc, &mut |start| {
                 let toks = &fields[doc][start.field()];
                 if let Some(key) = extension_key(toks, start, len) {
-                    out.push((key, start.field(), Some(toks[start.index()].1)));
+                    out.push((key, start.field(), Some(start.index() as u32)));
                 }
             });
         });
@@ -203,16 +208,16 @@ impl Common {
 
 /// The key of the gram of `len` tokens at `start` (a common gram of `len - 1` tokens and
 /// the token after it), if that token is adjacent.
-fn extension_key(toks: &[(u32, u32)], start: Start, len: usize) -> Option<u64> {
-    let i = start.index();
-    let last = toks.get(i + len - 1)?;
-    (last.1 == toks[i].1 + len as u32 - 1).then(|| (u64::from(start.id) << 32) | u64::from(last.0))
+fn extension_key(toks: &[u32], start: Start, len: usize) -> Option<u64> {
+    // The first `len - 1` tokens are the common gram, so adjacent already.
+    let last = *toks.get(start.index() + len - 1)?;
+    (last != GAP).then(|| (u64::from(start.id) << 32) | u64::from(last))
 }
 
 /// The key of the bigram at token `i` (both ids in one `u64`), if the next token is adjacent.
-fn bigram_key(toks: &[(u32, u32)], i: usize) -> Option<u64> {
-    let (a, b) = (toks.get(i)?, toks.get(i + 1)?);
-    (b.1 == a.1 + 1).then(|| (u64::from(a.0) << 32) | u64::from(b.0))
+fn bigram_key(toks: &[u32], i: usize) -> Option<u64> {
+    let (a, b) = (*toks.get(i)?, *toks.get(i + 1)?);
+    (a != GAP && b != GAP).then(|| (u64::from(a) << 32) | u64::from(b))
 }
 
 fn unpack_bigram(k: u64) -> GramIds {
@@ -254,11 +259,11 @@ fn tokenize_all(docs: &[&SearchDoc]) -> (Vec<String>, Vec<Fields>) {
             let fields = chunk
                 .iter()
                 .map(|d| {
-                    let texts = [&d.title, &d.summary, &d.meta, &d.body];
+                    let texts: [&str; 4] = [&d.title, &d.summary, &d.meta, &d.body];
                     let mut out: Fields = Default::default();
                     for (f, text) in texts.iter().enumerate() {
                         let list = &mut out[f];
-                        // Never more tokens than characters: one allocation, no growth.
+                        // Never more positions than characters: one allocation, no growth.
                         list.reserve_exact(text.chars().count());
                         for_each_token(text, |tok, pos| {
                             let slot = ideograph_slot(tok);
@@ -277,7 +282,8 @@ fn tokenize_all(docs: &[&SearchDoc]) -> (Vec<String>, Vec<Fields>) {
                                 }
                                 id
                             });
-                            list.push((id, pos));
+                            list.resize(pos as usize, GAP);
+                            list.push(id);
                         });
                         if list.capacity() - list.len() > list.len() / 8 {
                             list.shrink_to_fit();
@@ -314,8 +320,8 @@ fn tokenize_all(docs: &[&SearchDoc]) -> (Vec<String>, Vec<Fields>) {
         .flat_map_iter(|((_, mut fields), remap)| {
             for fs in &mut fields {
                 for toks in fs.iter_mut() {
-                    for t in toks.iter_mut() {
-                        t.0 = remap[t.0 as usize];
+                    for t in toks.iter_mut().filter(|t| **t != GAP) {
+                        *t = remap[*t as usize];
                     }
                 }
             }
@@ -415,7 +421,11 @@ impl Slot {
 fn collect_unigrams(fields: &[Fields], ntokens: usize, parts: usize) -> Vec<Postings> {
     let found = collect_by_chunks(fields, parts, |doc, out: &mut Vec<Occurrence<u32>>| {
         for (f, toks) in fields[doc].iter().enumerate() {
-            out.extend(toks.iter().map(|&(id, _)| (id, f, None)));
+            out.extend(
+                toks.iter()
+                    .filter(|&&id| id != GAP)
+                    .map(|&id| (id, f, None)),
+            );
         }
     });
     let mut out = vec![Postings::default(); ntokens];
@@ -431,7 +441,7 @@ fn collect_bigrams(fields: &[Fields], parts: usize) -> Vec<(u64, Postings)> {
         for (f, toks) in fields[doc].iter().enumerate() {
             for i in 0..toks.len() {
                 if let Some(key) = bigram_key(toks, i) {
-                    out.push((key, f, Some(toks[i].1)));
+                    out.push((key, f, Some(i as u32)));
                 }
             }
         }
@@ -553,7 +563,7 @@ mod tests {
         let docs: Vec<SearchDoc> = bodies
             .iter()
             .map(|b| SearchDoc {
-                body: b.clone(),
+                body: b.as_str().into(),
                 ..SearchDoc::default()
             })
             .collect();

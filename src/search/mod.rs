@@ -50,7 +50,8 @@ pub struct SearchDoc {
     pub title: String,
     pub summary: String,
     /// Plain text of the Markdown body.
-    pub body: String,
+    /// Shared with the model's case (`Case::text`): at 100,000 cases a copy is 600 MB.
+    pub body: std::sync::Arc<str>,
     /// Organisation, brand, tags, region names, domain names...: searchable text.
     pub meta: String,
     /// `YYYY-MM-DD`.
