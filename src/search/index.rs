@@ -4,7 +4,7 @@
 
 use super::codec::{self, hex, put_varint};
 use super::facets::{self, key_slug, NAMES_PER_CHUNK};
-use super::invert::{gram_len, invert, GramIds, Inverted, Postings, MAX_GRAM};
+use super::invert::{gram_len, invert_with, GramIds, Postings, MAX_GRAM};
 use super::tokenize::gram_key;
 use super::{IndexFile, SearchDoc, INDEX_DIR};
 use rayon::prelude::*;
@@ -140,8 +140,27 @@ fn file(name: &str, bytes: Vec<u8>) -> IndexFile {
 /// Positional data of one gram and where it goes.
 struct Placed {
     key: String,
+    /// Empty once written to a file of its own.
     bytes: Vec<u8>,
+    len: usize,
     loc: PosLoc,
+}
+
+/// A bigram as laid out: its doc-level postings stay for its `d/` entry.
+struct Bigram {
+    g: GramIds,
+    df: usize,
+    postings: Vec<u8>,
+    /// Its positions, in the placed list.
+    pos: usize,
+}
+
+/// A gram of 3+ tokens as laid out: postings and positions in the placed list.
+struct Extension {
+    g: GramIds,
+    df: usize,
+    post: usize,
+    pos: usize,
 }
 
 /// Decides where position bytes go; own-file names must be unique, else a shard is used.
@@ -153,12 +172,17 @@ fn place(key: String, bytes: Vec<u8>, own: &mut HashSet<String>, lay: &Layout) -
     } else {
         PosLoc::Shard
     };
-    Placed { key, bytes, loc }
+    Placed {
+        key,
+        len: bytes.len(),
+        bytes,
+        loc,
+    }
 }
 
 fn put_placed(out: &mut Vec<u8>, p: &Placed) {
     put_varint(out, p.loc as u64);
-    put_varint(out, p.bytes.len() as u64);
+    put_varint(out, p.len as u64);
     if p.loc == PosLoc::Inline {
         out.extend_from_slice(&p.bytes);
     }
@@ -226,49 +250,86 @@ pub fn write_with<E: Send>(
 ) -> Result<(), E> {
     let order = doc_order(docs);
     let docs: Vec<&SearchDoc> = order.iter().map(|&i| &docs[i]).collect();
-    let Inverted {
-        tokens,
-        unigrams,
-        grams,
-    } = {
-        let (inverted, displayed) =
-            rayon::join(|| invert(&docs, lay.ext_min), || write_display(&docs, sink));
+
+    // Each level of grams is laid out as soon as the inversion completes it: positions
+    // big enough for a file of their own are written then and freed, so the inversion
+    // never holds every level's positions at once.
+    let mut own: HashSet<String> = HashSet::new();
+    let mut placed: Vec<Placed> = Vec::new();
+    let mut extensions: Vec<Vec<Extension>> = (0..=MAX_GRAM).map(|_| Vec::new()).collect();
+    let mut bigrams: Vec<Bigram> = Vec::new();
+    let mut failed: Option<E> = None;
+    let (tokens, unigrams) = {
+        let mut level_done =
+            |tokens: &[String], len: usize, mut level: Vec<(GramIds, Postings)>| {
+                if failed.is_some() {
+                    return;
+                }
+                level.sort_unstable_by_key(|a| a.0);
+                let mut own_files = Vec::new();
+                let mut put = |p: Placed| {
+                    let mut p = p;
+                    if p.loc == PosLoc::Own {
+                        own_files.push((own_file_name(&p.key), std::mem::take(&mut p.bytes)));
+                    }
+                    placed.push(p);
+                    placed.len() - 1
+                };
+                for (g, p) in level {
+                    let key = key_of(&g, tokens);
+                    if len == 2 {
+                        let pos = put(place(key, p.positions, &mut own, lay));
+                        bigrams.push(Bigram {
+                            g,
+                            df: p.df,
+                            postings: p.postings,
+                            pos,
+                        });
+                    } else {
+                        let post = put(place(format!("#{key}"), p.postings, &mut own, lay));
+                        let pos = put(place(key, p.positions, &mut own, lay));
+                        extensions[len].push(Extension {
+                            g,
+                            df: p.df,
+                            post,
+                            pos,
+                        });
+                    }
+                }
+                if let Err(e) = own_files.into_par_iter().try_for_each(|(name, bytes)| {
+                    sink(file(&name, codec::js_file_bin(&name, &bytes)))
+                }) {
+                    failed = Some(e);
+                }
+            };
+        let (inverted, displayed) = rayon::join(
+            || invert_with(&docs, lay.ext_min, &mut level_done),
+            || write_display(&docs, sink),
+        );
         displayed?;
         inverted
     };
-    let mut own: HashSet<String> = HashSet::new();
+    if let Some(e) = failed {
+        return Err(e);
+    }
 
-    // Extension grams (3+ tokens): postings and positions, hung under their bigram.
-    let mut placed: Vec<Placed> = Vec::new();
-    let mut by_len: Vec<Vec<(GramIds, Postings)>> = vec![Vec::new(); MAX_GRAM + 1];
-    for (g, p) in grams {
-        by_len[gram_len(&g)].push((g, p));
-    }
-    for level in &mut by_len {
-        level.sort_unstable_by_key(|a| a.0);
-    }
-    // Trees keyed by the bigram ids; built from the longest grams up.
+    // Extension grams (3+ tokens) hang under their bigram: trees built from the longest
+    // grams up.
     let mut trees: HashMap<GramIds, Vec<Node>> = HashMap::new();
     for len in (3..=MAX_GRAM).rev() {
-        for (g, p) in std::mem::take(&mut by_len[len]) {
-            let key = key_of(&g, &tokens);
-            placed.push(place(format!("#{key}"), p.postings, &mut own, lay));
-            placed.push(place(key, p.positions, &mut own, lay));
+        for e in std::mem::take(&mut extensions[len]) {
             let mut node = Node {
-                token: g[len - 1],
-                df: p.df,
-                post: placed.len() - 2,
-                pos: placed.len() - 1,
-                children: trees.remove(&g).unwrap_or_default(),
+                token: e.g[len - 1],
+                df: e.df,
+                post: e.post,
+                pos: e.pos,
+                children: trees.remove(&e.g).unwrap_or_default(),
             };
             node.children
                 .sort_by(|a, b| tokens[a.token as usize].cmp(&tokens[b.token as usize]));
-            let mut parent = g;
+            let mut parent = e.g;
             parent[len - 1] = u32::MAX;
-            trees
-                .entry(parent)
-                .or_default()
-                .push(std::mem::take(&mut node));
+            trees.entry(parent).or_default().push(node);
         }
     }
 
@@ -294,24 +355,21 @@ pub fn write_with<E: Send>(
             });
         }
     }
-    for (g, p) in std::mem::take(&mut by_len[2]) {
-        let key = key_of(&g, &tokens);
-        let idx = placed.len();
-        placed.push(place(key.clone(), p.positions, &mut own, lay));
+    for b in bigrams {
         let mut tree = Vec::new();
         let mut root = Node {
-            children: trees.remove(&g).unwrap_or_default(),
+            children: trees.remove(&b.g).unwrap_or_default(),
             ..Node::default()
         };
         root.children
-            .sort_by(|a, b| tokens[a.token as usize].cmp(&tokens[b.token as usize]));
+            .sort_by(|x, y| tokens[x.token as usize].cmp(&tokens[y.token as usize]));
         put_tree(&mut tree, &root, &tokens, &placed);
         dentries.push(DEntry {
-            key,
-            df: p.df,
-            post: p.postings,
+            key: key_of(&b.g, &tokens),
+            df: b.df,
+            post: b.postings,
             post_own: false,
-            pos: Some(idx),
+            pos: Some(b.pos),
             tree,
         });
     }
@@ -367,7 +425,7 @@ pub fn write_with<E: Send>(
             let p = e.pos.map(|p| &placed[p]);
             put_varint(&mut b, p.map_or(0, |p| p.loc as u64));
             if let Some(p) = p {
-                put_varint(&mut b, p.bytes.len() as u64);
+                put_varint(&mut b, p.len as u64);
             }
             if !e.post_own {
                 b.extend_from_slice(&e.post);
@@ -390,13 +448,6 @@ pub fn write_with<E: Send>(
             pshards[(codec::fnv1a(&p.key) & (np - 1)) as usize].push(p);
         }
     }
-    placed
-        .par_iter()
-        .filter(|p| p.loc == PosLoc::Own)
-        .try_for_each(|p| {
-            let name = own_file_name(&p.key);
-            sink(file(&name, codec::js_file_bin(&name, &p.bytes)))
-        })?;
     pshards
         .par_iter_mut()
         .enumerate()

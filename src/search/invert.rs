@@ -61,9 +61,29 @@ type Fields = [Vec<u32>; 4];
 /// A position without a token.
 const GAP: u32 = u32::MAX;
 
-/// Inverts `docs` (in id order). A gram gets right-extensions when its encoded positions
-/// take more than `ext_min` bytes.
+/// Inverts `docs` (in id order), keeping every level of grams.
 pub fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
+    let mut grams = Vec::new();
+    let (tokens, unigrams) = invert_with(docs, ext_min, &mut |_, _, level| grams.extend(level));
+    Inverted {
+        tokens,
+        unigrams,
+        grams,
+    }
+}
+
+/// A level of grams, complete: the token table, the gram length, its grams.
+pub type LevelDone<'a> = dyn FnMut(&[String], usize, Vec<(GramIds, Postings)>) + 'a;
+
+/// Inverts `docs` (in id order). A gram gets right-extensions when its encoded positions
+/// take more than `ext_min` bytes. Each level of grams (2 tokens, then 3 …) goes to
+/// `level_done` as soon as it is complete, so a writer can lay it out and free it while
+/// the next is collected. Returns the tokens and the unigram postings.
+pub fn invert_with(
+    docs: &[&SearchDoc],
+    ext_min: usize,
+    level_done: &mut LevelDone<'_>,
+) -> (Vec<String>, Vec<Postings>) {
     let (tokens, fields) = tokenize_all(docs);
     let parts = partitions();
     let unigrams = collect_unigrams(&fields, tokens.len(), parts);
@@ -76,10 +96,14 @@ pub fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
         bigrams.iter().map(|(k, p)| (*k, unpack_bigram(*k), p)),
         ext_min,
     );
-    let mut grams: Vec<(GramIds, Postings)> = bigrams
-        .into_iter()
-        .map(|(k, p)| (unpack_bigram(k), p))
-        .collect();
+    level_done(
+        &tokens,
+        2,
+        bigrams
+            .into_iter()
+            .map(|(k, p)| (unpack_bigram(k), p))
+            .collect(),
+    );
     // Where a common gram starts, per case. For the first extension level these are the
     // common bigrams, found again by lookup rather than stored (at 100,000 cases that
     // list would hold most tokens of the corpus); later levels keep the (much shorter)
@@ -138,14 +162,14 @@ pub fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
                 .collect()
         };
         starts = Some(next_starts);
-        grams.extend(level.into_iter().map(|(k, p)| (gram_of(k), p)));
+        level_done(
+            &tokens,
+            len,
+            level.into_iter().map(|(k, p)| (gram_of(k), p)).collect(),
+        );
         common = next;
     }
-    Inverted {
-        tokens,
-        unigrams,
-        grams,
-    }
+    (tokens, unigrams)
 }
 
 /// Where a common gram starts: field and token index (packed), and its [`Common`] id.
