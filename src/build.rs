@@ -64,8 +64,11 @@ pub fn load_site_with(
     }
     let diags = Diagnostics::new();
     diags.extend(config_warnings);
-    let sources = load::load(&opts.root, &diags);
-    let validated = validate::validate(sources, opts.drafts, &diags);
+    let timer = StageTimer::from_env();
+    let sources = timer.time("  load", || load::load(&opts.root, &diags));
+    let validated = timer.time("  validate", || {
+        validate::validate(sources, opts.drafts, &diags)
+    });
     extra(&validated, &diags);
     let site = model::build(opts.root.clone(), config, validated, &diags);
     let all = diags.into_sorted();

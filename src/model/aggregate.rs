@@ -7,6 +7,7 @@
 //! one too (`9200余`), otherwise it can only be "about" ([`Sum::about`], `约10.92万`).
 
 use super::Case;
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -67,10 +68,12 @@ pub struct Totals {
 impl Totals {
     pub fn of<'a>(cases: impl Iterator<Item = &'a Case>) -> Totals {
         let mut t = Totals::default();
-        let mut orgs = BTreeSet::new();
-        let mut brands = BTreeSet::new();
-        let mut provinces = BTreeSet::new();
-        let mut regions = BTreeSet::new();
+        // Only counted: hash sets, since a term's totals visit all its cases and the
+        // largest terms (a province, a year) hold most of the compendium.
+        let mut orgs = FxHashSet::default();
+        let mut brands = FxHashSet::default();
+        let mut provinces = FxHashSet::default();
+        let mut regions = FxHashSet::default();
         // Keyed by the cases' own strings: one term's totals visit every case in it, and
         // owned keys would copy two strings per beneficiary.
         let mut groups: BTreeMap<(&str, &str), Sum> = BTreeMap::new();

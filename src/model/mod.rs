@@ -123,6 +123,8 @@ impl Site {
 
 /// Builds the model. Link problems and organization warnings go to `diags`.
 pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostics) -> Site {
+    let timer = crate::render::StageTimer::from_env();
+    let start = std::time::Instant::now();
     let static_files = list_static(&root);
     let resolver_index = links::SiteLinks::new(&root, &v, &static_files);
     let trusted = config.trusted_html;
@@ -145,6 +147,7 @@ pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostic
             }
         })
         .collect();
+    timer.report("  model: case bodies", start);
     cases.sort_by(|a, b| {
         b.meta
             .date
@@ -178,8 +181,8 @@ pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostic
             diags,
         )
     });
-    let taxonomies = taxonomy::build_all(&cases);
-    let related = related::compute(&cases, &taxonomies);
+    let taxonomies = timer.time("  model: taxonomies", || taxonomy::build_all(&cases));
+    let related = timer.time("  model: related", || related::compute(&cases, &taxonomies));
     for (case, rel) in cases.iter_mut().zip(related) {
         case.related = rel;
     }

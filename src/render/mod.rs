@@ -235,12 +235,19 @@ impl StageTimer {
         }
         let start = std::time::Instant::now();
         let out = f();
-        eprintln!(
-            "  {stage}: {:.2}s{}",
-            start.elapsed().as_secs_f64(),
-            memory_note()
-        );
+        self.report(stage, start);
         out
+    }
+
+    /// Prints the time since `start` for `stage` (when on).
+    pub(crate) fn report(&self, stage: &str, start: std::time::Instant) {
+        if self.on {
+            eprintln!(
+                "  {stage}: {:.2}s{}",
+                start.elapsed().as_secs_f64(),
+                memory_note()
+            );
+        }
     }
 }
 

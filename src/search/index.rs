@@ -304,7 +304,10 @@ pub fn write_with<E: Send>(
             };
         let (inverted, displayed) = rayon::join(
             || invert_with(&docs, lay.ext_min, &mut level_done),
-            || write_display(&docs, sink),
+            || {
+                let timer = crate::render::StageTimer::from_env();
+                timer.time("  search: display files", || write_display(&docs, sink))
+            },
         );
         displayed?;
         inverted
@@ -312,6 +315,8 @@ pub fn write_with<E: Send>(
     if let Some(e) = failed {
         return Err(e);
     }
+    let timer = crate::render::StageTimer::from_env();
+    let start = std::time::Instant::now();
 
     // Extension grams (3+ tokens) hang under their bigram: trees built from the longest
     // grams up.
@@ -465,6 +470,7 @@ pub fn write_with<E: Send>(
             sink(file(&name, codec::js_file_bin(&name, &b)))
         })?;
 
+    timer.report("  search: d/ and p/ shards", start);
     // Facets: a column file per key and the value names in chunks.
     let tables = facets::collect(&docs);
     let mut fmeta = Vec::new();

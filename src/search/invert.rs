@@ -84,14 +84,17 @@ pub fn invert_with(
     ext_min: usize,
     level_done: &mut LevelDone<'_>,
 ) -> (Vec<String>, Vec<Postings>) {
-    let (tokens, fields) = tokenize_all(docs);
+    let timer = crate::render::StageTimer::from_env();
+    let (tokens, fields) = timer.time("  search: tokenize", || tokenize_all(docs));
     let parts = partitions();
-    let unigrams = collect_unigrams(&fields, tokens.len(), parts);
+    let unigrams = timer.time("  search: unigrams", || {
+        collect_unigrams(&fields, tokens.len(), parts)
+    });
 
     // Level by level, a gram of the next length is keyed by (id of its common prefix, last
     // token), and only the places where a common prefix starts are looked at, so each
     // level scans less than the one before.
-    let bigrams = collect_bigrams(&fields, parts);
+    let bigrams = timer.time("  search: bigrams", || collect_bigrams(&fields, parts));
     let mut common = Common::of(
         bigrams.iter().map(|(k, p)| (*k, unpack_bigram(*k), p)),
         ext_min,
@@ -113,6 +116,7 @@ pub fn invert_with(
         if common.grams.is_empty() {
             break;
         }
+        let level_start = std::time::Instant::now();
         let each_start = |doc: usize, f: &mut dyn FnMut(Start)| match &starts {
             Some(starts) => starts[doc].iter().for_each(|&s| f(s)),
             None => {
@@ -167,6 +171,7 @@ pub fn invert_with(
             len,
             level.into_iter().map(|(k, p)| (gram_of(k), p)).collect(),
         );
+        timer.report(&format!("  search: {len}-grams"), level_start);
         common = next;
     }
     (tokens, unigrams)
