@@ -119,17 +119,7 @@ pub fn invert_with(
         let level_start = std::time::Instant::now();
         let each_start = |doc: usize, f: &mut dyn FnMut(Start)| match &starts {
             Some(starts) => starts[doc].iter().for_each(|&s| f(s)),
-            None => {
-                for (field, toks) in fields[doc].iter().enumerate() {
-                    for i in 0..toks.len() {
-                        if let Some(&id) = bigram_key(toks, i).and_then(|k| common.ids.get(&k)) {
-                            if let Some(start) = Start::new(field, i, id) {
-                                f(start);
-                            }
-                        }
-                    }
-                }
-            }
+            None => bigram_starts(&fields[doc], &common, f),
         };
         let level = collect_by_chunks(&fields, parts, |doc, out: &mut Vec<Occurrence<u64>>| {
             each_start(doc, &mut |start| {
@@ -145,32 +135,44 @@ pub fn invert_with(
             g
         };
         let next = Common::of(level.iter().map(|(k, p)| (*k, gram_of(*k), p)), ext_min);
-        let next_starts: Vec<Starts> = if next.grams.is_empty() || len == MAX_GRAM {
-            Vec::new()
-        } else {
-            (0..fields.len())
-                .into_par_iter()
-                .map(|doc| {
-                    let mut out = Starts::new();
-                    each_start(doc, &mut |start| {
-                        let toks = &fields[doc][start.field()];
-                        if let Some(&id) =
-                            extension_key(toks, start, len).and_then(|k| next.ids.get(&k))
-                        {
-                            out.push(Start { id, ..start });
-                        }
-                    });
-                    out.shrink_to_fit();
-                    out
-                })
-                .collect()
-        };
-        starts = Some(next_starts);
+        // The level is laid out (and its largest lists freed) before the next starts
+        // are gathered.
         level_done(
             &tokens,
             len,
             level.into_iter().map(|(k, p)| (gram_of(k), p)).collect(),
         );
+        let next_start = |fs: &Fields, start: Start| {
+            extension_key(&fs[start.field()], start, len)
+                .and_then(|k| next.ids.get(&k))
+                .map(|&id| Start { id, ..start })
+        };
+        starts = Some(if next.grams.is_empty() || len == MAX_GRAM {
+            Vec::new()
+        } else if let Some(mut kept) = starts.take() {
+            // Filtered in place: the starts of two levels are never held side by side.
+            kept.par_iter_mut().zip(&fields).for_each(|(st, fs)| {
+                st.retain_mut(|start| match next_start(fs, *start) {
+                    Some(s) => {
+                        *start = s;
+                        true
+                    }
+                    None => false,
+                });
+                st.shrink_to_fit();
+            });
+            kept
+        } else {
+            fields
+                .par_iter()
+                .map(|fs| {
+                    let mut out = Starts::new();
+                    bigram_starts(fs, &common, &mut |start| out.extend(next_start(fs, start)));
+                    out.shrink_to_fit();
+                    out
+                })
+                .collect()
+        });
         timer.report(&format!("  search: {len}-grams"), level_start);
         common = next;
     }
@@ -232,6 +234,19 @@ impl Common {
             }
         }
         c
+    }
+}
+
+/// Calls `f` where a common bigram starts in a case's fields.
+fn bigram_starts(fs: &Fields, common: &Common, f: &mut dyn FnMut(Start)) {
+    for (field, toks) in fs.iter().enumerate() {
+        for i in 0..toks.len() {
+            if let Some(&id) = bigram_key(toks, i).and_then(|k| common.ids.get(&k)) {
+                if let Some(start) = Start::new(field, i, id) {
+                    f(start);
+                }
+            }
+        }
     }
 }
 
