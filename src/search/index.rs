@@ -146,13 +146,18 @@ struct Placed {
     loc: PosLoc,
 }
 
-/// A bigram as laid out: its doc-level postings stay for its `d/` entry.
-struct Bigram {
-    g: GramIds,
+/// One key of a `d/` shard: a unigram or a bigram.
+struct DEntry {
+    key: String,
     df: usize,
-    postings: Vec<u8>,
-    /// Its positions, in the placed list.
-    pos: usize,
+    /// Doc-level postings; empty when they have a file of their own.
+    post: Vec<u8>,
+    post_len: usize,
+    post_own: bool,
+    /// The positions in the placed list (bigrams only).
+    pos: Option<usize>,
+    /// The extension tree (bigrams only).
+    tree: Vec<u8>,
 }
 
 /// A gram of 3+ tokens as laid out: postings and positions in the placed list.
@@ -257,9 +262,12 @@ pub fn write_with<E: Send>(
     let mut own: HashSet<String> = HashSet::new();
     let mut placed: Vec<Placed> = Vec::new();
     let mut extensions: Vec<Vec<Extension>> = (0..=MAX_GRAM).map(|_| Vec::new()).collect();
-    let mut bigrams: Vec<Bigram> = Vec::new();
+    // d/ entries: unigrams, then bigrams (their extension trees are filled in at the end).
+    let mut dentries: Vec<DEntry> = Vec::new();
+    let mut bigrams: Vec<GramIds> = Vec::new();
+    let mut own_post: HashSet<String> = HashSet::new();
     let mut failed: Option<E> = None;
-    let (tokens, unigrams) = {
+    let tokens = {
         let mut level_done =
             |tokens: &[String], len: usize, mut level: Vec<(GramIds, Postings)>| {
                 if failed.is_some() {
@@ -267,6 +275,18 @@ pub fn write_with<E: Send>(
                 }
                 level.sort_unstable_by_key(|a| a.0);
                 let mut own_files = Vec::new();
+                // Doc-level postings of a d/ entry: big ones get an `r/` file of their own.
+                let mut own_postings = |key: &str, post: Vec<u8>, files: &mut Vec<_>| {
+                    let name = own_postings_name(key);
+                    if post.len() > lay.own_postings_min && own_post.insert(name.clone()) {
+                        let len = post.len();
+                        files.push((name, post));
+                        (Vec::new(), len, true)
+                    } else {
+                        let len = post.len();
+                        (post, len, false)
+                    }
+                };
                 let mut put = |p: Placed| {
                     let mut p = p;
                     if p.loc == PosLoc::Own {
@@ -275,15 +295,39 @@ pub fn write_with<E: Send>(
                     placed.push(p);
                     placed.len() - 1
                 };
+                let mut own_post_files = Vec::new();
                 for (g, p) in level {
+                    if len == 1 {
+                        if p.df > 0 {
+                            let key = tokens[g[0] as usize].clone();
+                            let (post, post_len, post_own) =
+                                own_postings(&key, p.postings, &mut own_post_files);
+                            dentries.push(DEntry {
+                                key,
+                                df: p.df,
+                                post,
+                                post_len,
+                                post_own,
+                                pos: None,
+                                tree: Vec::new(),
+                            });
+                        }
+                        continue;
+                    }
                     let key = key_of(&g, tokens);
                     if len == 2 {
-                        let pos = put(place(key, p.positions, &mut own, lay));
-                        bigrams.push(Bigram {
-                            g,
+                        let pos = put(place(key.clone(), p.positions, &mut own, lay));
+                        let (post, post_len, post_own) =
+                            own_postings(&key, p.postings, &mut own_post_files);
+                        bigrams.push(g);
+                        dentries.push(DEntry {
+                            key,
                             df: p.df,
-                            postings: p.postings,
-                            pos,
+                            post,
+                            post_len,
+                            post_own,
+                            pos: Some(pos),
+                            tree: Vec::new(),
                         });
                     } else {
                         let post = put(place(format!("#{key}"), p.postings, &mut own, lay));
@@ -296,6 +340,7 @@ pub fn write_with<E: Send>(
                         });
                     }
                 }
+                own_files.extend(own_post_files);
                 if let Err(e) = own_files.into_par_iter().try_for_each(|(name, bytes)| {
                     sink(file(&name, codec::js_file_bin(&name, &bytes)))
                 }) {
@@ -338,53 +383,16 @@ pub fn write_with<E: Send>(
         }
     }
 
-    // d/ entries: unigrams and bigrams.
-    struct DEntry {
-        key: String,
-        df: usize,
-        post: Vec<u8>,
-        post_own: bool,
-        pos: Option<usize>,
-        tree: Vec<u8>,
-    }
-    let mut dentries: Vec<DEntry> = Vec::new();
-    for (id, p) in unigrams.into_iter().enumerate() {
-        if p.df > 0 {
-            dentries.push(DEntry {
-                key: tokens[id].clone(),
-                df: p.df,
-                post: p.postings,
-                post_own: false,
-                pos: None,
-                tree: Vec::new(),
-            });
-        }
-    }
-    for b in bigrams {
-        let mut tree = Vec::new();
+    // The bigrams' d/ entries get their extension trees.
+    let first_bigram = dentries.len() - bigrams.len();
+    for (e, g) in dentries[first_bigram..].iter_mut().zip(&bigrams) {
         let mut root = Node {
-            children: trees.remove(&b.g).unwrap_or_default(),
+            children: trees.remove(g).unwrap_or_default(),
             ..Node::default()
         };
         root.children
             .sort_by(|x, y| tokens[x.token as usize].cmp(&tokens[y.token as usize]));
-        put_tree(&mut tree, &root, &tokens, &placed);
-        dentries.push(DEntry {
-            key: key_of(&b.g, &tokens),
-            df: b.df,
-            post: b.postings,
-            post_own: false,
-            pos: Some(b.pos),
-            tree,
-        });
-    }
-    let mut own_post: HashSet<String> = HashSet::new();
-    for e in &mut dentries {
-        if e.post.len() > lay.own_postings_min && own_post.insert(own_postings_name(&e.key)) {
-            e.post_own = true;
-            let name = own_postings_name(&e.key);
-            sink(file(&name, codec::js_file_bin(&name, &e.post)))?;
-        }
+        put_tree(&mut e.tree, &root, &tokens, &placed);
     }
     dentries.sort_by(|a, b| a.key.cmp(&b.key));
 
@@ -425,7 +433,7 @@ pub fn write_with<E: Send>(
             put_varint(&mut b, e.key.len() as u64);
             b.extend_from_slice(e.key.as_bytes());
             put_varint(&mut b, e.df as u64);
-            put_varint(&mut b, e.post.len() as u64);
+            put_varint(&mut b, e.post_len as u64);
             put_varint(&mut b, u64::from(e.post_own));
             let p = e.pos.map(|p| &placed[p]);
             put_varint(&mut b, p.map_or(0, |p| p.loc as u64));

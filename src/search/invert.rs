@@ -63,8 +63,14 @@ const GAP: u32 = u32::MAX;
 
 /// Inverts `docs` (in id order), keeping every level of grams.
 pub fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
-    let mut grams = Vec::new();
-    let (tokens, unigrams) = invert_with(docs, ext_min, &mut |_, _, level| grams.extend(level));
+    let (mut grams, mut unigrams) = (Vec::new(), Vec::new());
+    let tokens = invert_with(docs, ext_min, &mut |_, len, level| {
+        if len == 1 {
+            unigrams = level.into_iter().map(|(_, p)| p).collect();
+        } else {
+            grams.extend(level);
+        }
+    });
     Inverted {
         tokens,
         unigrams,
@@ -76,20 +82,33 @@ pub fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
 pub type LevelDone<'a> = dyn FnMut(&[String], usize, Vec<(GramIds, Postings)>) + 'a;
 
 /// Inverts `docs` (in id order). A gram gets right-extensions when its encoded positions
-/// take more than `ext_min` bytes. Each level of grams (2 tokens, then 3 …) goes to
-/// `level_done` as soon as it is complete, so a writer can lay it out and free it while
-/// the next is collected. Returns the tokens and the unigram postings.
+/// take more than `ext_min` bytes. Each level (unigrams by token id, without positions;
+/// then grams of 2 tokens, 3 …) goes to `level_done` as soon as it is complete, so a
+/// writer can lay it out and free it while the next is collected. Returns the tokens.
 pub fn invert_with(
     docs: &[&SearchDoc],
     ext_min: usize,
     level_done: &mut LevelDone<'_>,
-) -> (Vec<String>, Vec<Postings>) {
+) -> Vec<String> {
     let timer = crate::render::StageTimer::from_env();
     let (tokens, fields) = timer.time("  search: tokenize", || tokenize_all(docs));
     let parts = partitions();
     let unigrams = timer.time("  search: unigrams", || {
         collect_unigrams(&fields, tokens.len(), parts)
     });
+    level_done(
+        &tokens,
+        1,
+        unigrams
+            .into_iter()
+            .enumerate()
+            .map(|(id, p)| {
+                let mut g = [NONE; MAX_GRAM];
+                g[0] = id as u32;
+                (g, p)
+            })
+            .collect(),
+    );
 
     // Level by level, a gram of the next length is keyed by (id of its common prefix, last
     // token), and only the places where a common prefix starts are looked at, so each
@@ -176,7 +195,7 @@ pub fn invert_with(
         timer.report(&format!("  search: {len}-grams"), level_start);
         common = next;
     }
-    (tokens, unigrams)
+    tokens
 }
 
 /// Where a common gram starts: field and token index (packed), and its [`Common`] id.
