@@ -27,6 +27,7 @@ impl Staging {
             path: parent.to_path_buf(),
             source,
         })?;
+        remove_stale(parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
             let _ = std::fs::remove_dir_all(&dir);
@@ -35,6 +36,7 @@ impl Staging {
             path: dir.clone(),
             source,
         })?;
+        lock_live().push(dir.clone());
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
@@ -73,20 +75,84 @@ impl Staging {
         if had_old {
             let _ = std::fs::remove_dir_all(&old);
         }
+        forget_live(&self.dir);
         std::mem::forget(self);
         Ok(())
     }
+}
+
+/// Staging folders of builds in progress in this process.
+static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn lock_live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn forget_live(dir: &Path) {
+    lock_live().retain(|d| d != dir);
+}
+
+/// Removes the staging folders of builds in progress: for a Ctrl-C handler, since an
+/// interrupted process runs no destructors. A file being written as it runs may keep a
+/// folder from going; the next build of the same output removes what is left.
+pub fn remove_live_staging() {
+    STOPPING.store(true, std::sync::atomic::Ordering::SeqCst);
+    for dir in std::mem::take(&mut *lock_live()) {
+        // Renderers may still be finishing a file: a few tries.
+        for _ in 0..10 {
+            if std::fs::remove_dir_all(&dir).is_ok() || !dir.exists() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+/// Set once the process is being stopped: staging writes fail from then on.
+static STOPPING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Removes what builds of `parent/name` that were killed left behind: `.name.staging-PID`
+/// (and its `.old`) of processes that no longer run. Where that cannot be known (no
+/// `/proc`), nothing is removed.
+fn remove_stale(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.staging-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid = rest.strip_suffix(".old").unwrap_or(rest);
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid != std::process::id() && process_gone(pid) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// True only when the system says no process `pid` runs.
+fn process_gone(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    proc.join("self").exists() && !proc.join(pid.to_string()).exists()
 }
 
 impl Drop for Staging {
     /// A staging folder that was not committed is thrown away.
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
+        forget_live(&self.dir);
     }
 }
 
 impl Output for Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        if STOPPING.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(Error::Other("stopped".into()));
+        }
         write_file(&self.dir, path, bytes)
     }
 }
@@ -159,6 +225,53 @@ mod tests {
             1,
             "no staging folders left behind"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn what_killed_builds_left_is_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        // A process that has ended: its pid names no running process.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let stale = tmp.path().join(format!(".public.staging-{dead}"));
+        let stale_old = tmp.path().join(format!(".public.staging-{dead}.old"));
+        // A build still running (this process's parent is alive) keeps its folder.
+        let running = tmp.path().join(format!(
+            ".public.staging-{}",
+            std::os::unix::process::parent_id()
+        ));
+        let other = tmp.path().join(format!(".other.staging-{dead}"));
+        for d in [&stale, &stale_old, &running, &other] {
+            std::fs::create_dir_all(d.join("cases")).unwrap();
+        }
+        let s = Staging::new(&target).unwrap();
+        s.commit().unwrap();
+        if Path::new("/proc/self").exists() {
+            assert!(
+                !stale.exists() && !stale_old.exists(),
+                "left by a killed build"
+            );
+        }
+        assert!(running.exists(), "a running build's folder is not touched");
+        assert!(other.exists(), "another output's folder is not touched");
+    }
+
+    #[test]
+    fn staging_folders_in_progress_are_known_for_ctrl_c() {
+        // Other tests stage in parallel: only this one's folder is looked at.
+        let tmp = tempfile::tempdir().unwrap();
+        let s = Staging::new(&tmp.path().join("public")).unwrap();
+        let dir = s.dir().to_path_buf();
+        assert!(lock_live().contains(&dir));
+        drop(s);
+        assert!(!lock_live().contains(&dir), "forgotten once dropped");
+        let s = Staging::new(&tmp.path().join("public")).unwrap();
+        let dir = s.dir().to_path_buf();
+        s.commit().unwrap();
+        assert!(!lock_live().contains(&dir), "forgotten once committed");
     }
 
     #[test]
