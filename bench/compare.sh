@@ -113,8 +113,10 @@ build_cmd() { # tool corpus_root out_dir
 for n in "${SIZES[@]}"; do
   corpus=$OUT/corpus-$n-s$SEED
   manifest=$corpus/casebook/bench-manifest.json
-  # Same N + seed + generator = same bytes: reuse a corpus unless the generator is newer.
-  if [ ! -f "$manifest" ] || [ "$GEN" -nt "$manifest" ]; then
+  # Same N + seed + generator = same bytes: reuse a corpus unless the generator's sources
+  # (not its binary, which every cargo build touches) or the peers' templates are newer.
+  stale=$(find "$ROOT/bench/gen_corpus.rs" "$ROOT/bench/peers" -newer "$manifest" 2>/dev/null | head -1)
+  if [ ! -f "$manifest" ] || [ -n "$stale" ]; then
     log "== generating $n cases (seed $SEED) in $corpus/{casebook,hugo,zola}"
     rm -rf "$corpus"
     "$GEN" "$n" "$corpus" --seed "$SEED" --format all
