@@ -56,9 +56,12 @@ fn related_to(i: usize, cases: &[Case], taxonomies: &[Taxonomy]) -> Vec<usize> {
             .then_with(|| a.0.abs_diff(i).cmp(&b.0.abs_diff(i)))
             .then(a.0.cmp(&b.0))
     });
+    // Collected from a borrow, not `into_iter()`: an in-place collect would keep the
+    // candidates' whole buffer (kilobytes) behind five indices, for every case (0.57 GiB
+    // at 100,000 cases).
     ranked
-        .into_iter()
+        .iter()
         .take(MAX_RELATED)
-        .map(|(j, _)| j)
+        .map(|&(j, _)| j)
         .collect()
 }
