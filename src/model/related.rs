@@ -59,9 +59,72 @@ fn related_to(i: usize, cases: &[Case], taxonomies: &[Taxonomy]) -> Vec<usize> {
     // Collected from a borrow, not `into_iter()`: an in-place collect would keep the
     // candidates' whole buffer (kilobytes) behind five indices, for every case (0.57 GiB
     // at 100,000 cases).
-    ranked
-        .iter()
-        .take(MAX_RELATED)
-        .map(|&(j, _)| j)
-        .collect()
+    ranked.iter().take(MAX_RELATED).map(|&(j, _)| j).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::CaseMeta;
+
+    fn case(i: usize, domain: &str) -> Case {
+        Case {
+            meta: CaseMeta {
+                title: format!("案例{i}"),
+                date: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()
+                    + chrono::Days::new(i as u64),
+                slug: format!("c{i}"),
+                region: vec!["四川省".into(), "乐山市".into()],
+                organization: None,
+                brand: None,
+                domains: vec![domain.into()],
+                beneficiaries: Vec::new(),
+                funding: Vec::new(),
+                tags: Vec::new(),
+                summary: None,
+                featured: false,
+                draft: false,
+            },
+            source: format!("content/cases/c{i}.md"),
+            url: format!("cases/c{i}/"),
+            html: String::new(),
+            text: "".into(),
+            headings: Vec::new(),
+            related: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn nearest_cases_of_shared_terms_first_and_no_more_kept_than_shown() {
+        // Newest first, as the model orders them; even cases are 养老服务, odd 儿童服务.
+        let cases: Vec<Case> = (0..60)
+            .rev()
+            .map(|i| {
+                case(
+                    i,
+                    if i % 2 == 0 {
+                        "养老服务"
+                    } else {
+                        "儿童服务"
+                    },
+                )
+            })
+            .collect();
+        let taxonomies = super::super::taxonomy::build_all(&cases);
+        let related = compute(&cases, &taxonomies);
+        for (i, rel) in related.iter().enumerate() {
+            assert_eq!(rel.len(), MAX_RELATED, "case {i}");
+            // Many candidates were scored: the list must not keep their buffer.
+            assert!(
+                rel.capacity() <= MAX_RELATED,
+                "case {i} keeps {}",
+                rel.capacity()
+            );
+            assert!(!rel.contains(&i));
+            let domain = &cases[i].meta.domains;
+            assert!(rel.iter().all(|&j| &cases[j].meta.domains == domain));
+        }
+        // Ties (same domain and region) go to the nearest in date.
+        assert_eq!(related[10], vec![8, 12, 6, 14, 4]);
+    }
 }
