@@ -246,6 +246,110 @@ pub fn build_with(docs: &[SearchDoc], lay: &Layout) -> Vec<IndexFile> {
     files
 }
 
+/// Lays out each level of the inversion as it is completed: position lists and doc-level
+/// postings big enough for a file of their own (`q/`, `r/`) are written at once and
+/// freed; the rest is kept, placed, for the shards written at the end. Levels arrive in
+/// order (unigrams, bigrams, 3-grams …), so own-file names are claimed in that order.
+struct Layouter<'a, E> {
+    lay: &'a Layout,
+    sink: &'a (dyn Fn(IndexFile) -> Result<(), E> + Sync),
+    /// Own position file names taken.
+    own: HashSet<String>,
+    /// Own postings file names taken.
+    own_post: HashSet<String>,
+    placed: Vec<Placed>,
+    /// Grams of 3+ tokens, by length.
+    extensions: Vec<Vec<Extension>>,
+    /// d/ entries: unigrams, then bigrams (their extension trees are filled in at the end).
+    dentries: Vec<DEntry>,
+    /// The bigrams of the last `bigrams.len()` d/ entries, in the same order.
+    bigrams: Vec<GramIds>,
+    /// The first error of `sink`; later levels are then skipped.
+    failed: Option<E>,
+}
+
+impl<E: Send> Layouter<'_, E> {
+    fn level(&mut self, tokens: &[String], len: usize, mut level: Vec<(GramIds, Postings)>) {
+        if self.failed.is_some() {
+            return;
+        }
+        level.sort_unstable_by_key(|a| a.0);
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        for (g, p) in level {
+            if len == 1 {
+                if p.df > 0 {
+                    let key = tokens[g[0] as usize].clone();
+                    let entry = self.entry(key, p.df, p.postings, None, &mut files);
+                    self.dentries.push(entry);
+                }
+                continue;
+            }
+            let key = key_of(&g, tokens);
+            if len == 2 {
+                let pos = self.place(key.clone(), p.positions, &mut files);
+                let entry = self.entry(key, p.df, p.postings, Some(pos), &mut files);
+                self.dentries.push(entry);
+                self.bigrams.push(g);
+            } else {
+                let post = self.place(format!("#{key}"), p.postings, &mut files);
+                let pos = self.place(key, p.positions, &mut files);
+                self.extensions[len].push(Extension {
+                    g,
+                    df: p.df,
+                    post,
+                    pos,
+                });
+            }
+        }
+        let sink = self.sink;
+        if let Err(e) = files
+            .into_par_iter()
+            .try_for_each(|(name, bytes)| sink(file(&name, codec::js_file_bin(&name, &bytes))))
+        {
+            self.failed = Some(e);
+        }
+    }
+
+    /// Places a list (see [`place`]); an own file goes to `files` and its bytes are freed.
+    fn place(&mut self, key: String, bytes: Vec<u8>, files: &mut Vec<(String, Vec<u8>)>) -> usize {
+        let mut p = place(key, bytes, &mut self.own, self.lay);
+        if p.loc == PosLoc::Own {
+            files.push((own_file_name(&p.key), std::mem::take(&mut p.bytes)));
+        }
+        self.placed.push(p);
+        self.placed.len() - 1
+    }
+
+    /// A d/ entry; postings big enough (and a free name) get an `r/` file in `files`.
+    fn entry(
+        &mut self,
+        key: String,
+        df: usize,
+        post: Vec<u8>,
+        pos: Option<usize>,
+        files: &mut Vec<(String, Vec<u8>)>,
+    ) -> DEntry {
+        let post_len = post.len();
+        let name = own_postings_name(&key);
+        let post_own = post_len > self.lay.own_postings_min && self.own_post.insert(name.clone());
+        let post = if post_own {
+            files.push((name, post));
+            Vec::new()
+        } else {
+            post
+        };
+        DEntry {
+            key,
+            df,
+            post,
+            post_len,
+            post_own,
+            pos,
+            tree: Vec::new(),
+        }
+    }
+}
+
 /// Hands every index file to `sink` as soon as it is complete (from several threads), so
 /// the whole index never has to be held in memory; stops at the first error of `sink`.
 pub fn write_with<E: Send>(
@@ -256,107 +360,38 @@ pub fn write_with<E: Send>(
     let order = doc_order(docs);
     let docs: Vec<&SearchDoc> = order.iter().map(|&i| &docs[i]).collect();
 
-    // Each level of grams is laid out as soon as the inversion completes it: positions
-    // big enough for a file of their own are written then and freed, so the inversion
-    // never holds every level's positions at once.
-    let mut own: HashSet<String> = HashSet::new();
-    let mut placed: Vec<Placed> = Vec::new();
-    let mut extensions: Vec<Vec<Extension>> = (0..=MAX_GRAM).map(|_| Vec::new()).collect();
-    // d/ entries: unigrams, then bigrams (their extension trees are filled in at the end).
-    let mut dentries: Vec<DEntry> = Vec::new();
-    let mut bigrams: Vec<GramIds> = Vec::new();
-    let mut own_post: HashSet<String> = HashSet::new();
-    let mut failed: Option<E> = None;
-    let tokens = {
-        let mut level_done =
-            |tokens: &[String], len: usize, mut level: Vec<(GramIds, Postings)>| {
-                if failed.is_some() {
-                    return;
-                }
-                level.sort_unstable_by_key(|a| a.0);
-                let mut own_files = Vec::new();
-                // Doc-level postings of a d/ entry: big ones get an `r/` file of their own.
-                let mut own_postings = |key: &str, post: Vec<u8>, files: &mut Vec<_>| {
-                    let name = own_postings_name(key);
-                    if post.len() > lay.own_postings_min && own_post.insert(name.clone()) {
-                        let len = post.len();
-                        files.push((name, post));
-                        (Vec::new(), len, true)
-                    } else {
-                        let len = post.len();
-                        (post, len, false)
-                    }
-                };
-                let mut put = |p: Placed| {
-                    let mut p = p;
-                    if p.loc == PosLoc::Own {
-                        own_files.push((own_file_name(&p.key), std::mem::take(&mut p.bytes)));
-                    }
-                    placed.push(p);
-                    placed.len() - 1
-                };
-                let mut own_post_files = Vec::new();
-                for (g, p) in level {
-                    if len == 1 {
-                        if p.df > 0 {
-                            let key = tokens[g[0] as usize].clone();
-                            let (post, post_len, post_own) =
-                                own_postings(&key, p.postings, &mut own_post_files);
-                            dentries.push(DEntry {
-                                key,
-                                df: p.df,
-                                post,
-                                post_len,
-                                post_own,
-                                pos: None,
-                                tree: Vec::new(),
-                            });
-                        }
-                        continue;
-                    }
-                    let key = key_of(&g, tokens);
-                    if len == 2 {
-                        let pos = put(place(key.clone(), p.positions, &mut own, lay));
-                        let (post, post_len, post_own) =
-                            own_postings(&key, p.postings, &mut own_post_files);
-                        bigrams.push(g);
-                        dentries.push(DEntry {
-                            key,
-                            df: p.df,
-                            post,
-                            post_len,
-                            post_own,
-                            pos: Some(pos),
-                            tree: Vec::new(),
-                        });
-                    } else {
-                        let post = put(place(format!("#{key}"), p.postings, &mut own, lay));
-                        let pos = put(place(key, p.positions, &mut own, lay));
-                        extensions[len].push(Extension {
-                            g,
-                            df: p.df,
-                            post,
-                            pos,
-                        });
-                    }
-                }
-                own_files.extend(own_post_files);
-                if let Err(e) = own_files.into_par_iter().try_for_each(|(name, bytes)| {
-                    sink(file(&name, codec::js_file_bin(&name, &bytes)))
-                }) {
-                    failed = Some(e);
-                }
-            };
-        let (inverted, displayed) = rayon::join(
-            || invert_with(&docs, lay.ext_min, &mut level_done),
-            || {
-                let timer = crate::render::StageTimer::from_env();
-                timer.time("  search: display files", || write_display(&docs, sink))
-            },
-        );
-        displayed?;
-        inverted
+    // Each level is laid out as soon as the inversion completes it (see [`Layouter`]).
+    let mut lay_out = Layouter {
+        lay,
+        sink,
+        own: HashSet::new(),
+        own_post: HashSet::new(),
+        placed: Vec::new(),
+        extensions: (0..=MAX_GRAM).map(|_| Vec::new()).collect(),
+        dentries: Vec::new(),
+        bigrams: Vec::new(),
+        failed: None,
     };
+    let (tokens, displayed) = rayon::join(
+        || {
+            invert_with(&docs, lay.ext_min, &mut |tokens, len, level| {
+                lay_out.level(tokens, len, level)
+            })
+        },
+        || {
+            let timer = crate::render::StageTimer::from_env();
+            timer.time("  search: display files", || write_display(&docs, sink))
+        },
+    );
+    displayed?;
+    let Layouter {
+        placed,
+        mut extensions,
+        mut dentries,
+        bigrams,
+        failed,
+        ..
+    } = lay_out;
     if let Some(e) = failed {
         return Err(e);
     }
