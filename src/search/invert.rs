@@ -653,6 +653,41 @@ mod tests {
     }
 
     #[test]
+    fn starts_pack_field_and_index_and_refuse_what_does_not_fit() {
+        let s = Start::new(3, (1 << 30) - 1, 7).expect("fits");
+        assert_eq!((s.field(), s.index(), s.id), (3, (1 << 30) - 1, 7));
+        let s = Start::new(0, 0, 1).expect("fits");
+        assert_eq!((s.field(), s.index()), (0, 0));
+        assert!(Start::new(1, 1 << 30, 0).is_none());
+    }
+
+    #[test]
+    fn separators_are_gaps_between_positions() {
+        // `五社、联动`: the two words are not adjacent, so no bigram spans the comma.
+        let docs = [SearchDoc {
+            body: "五社、联动".into(),
+            ..Default::default()
+        }];
+        let refs: Vec<&SearchDoc> = docs.iter().collect();
+        let (tokens, fields) = tokenize_all(&refs);
+        let body = &fields[0][3];
+        let names: Vec<&str> = body
+            .iter()
+            .map(|&t| {
+                if t == GAP {
+                    "|"
+                } else {
+                    tokens[t as usize].as_str()
+                }
+            })
+            .collect();
+        assert_eq!(names, ["五", "社", "|", "联", "动"]);
+        assert!(bigram_key(body, 0).is_some(), "五社");
+        assert!(bigram_key(body, 1).is_none(), "社 and 联 are apart");
+        assert!(bigram_key(body, 3).is_some(), "联动");
+    }
+
+    #[test]
     fn common_grams_get_extensions() {
         let bodies: Vec<String> = (0..20)
             .map(|i| format!("社工服务中心{i}，社工站，社工服务"))
