@@ -105,19 +105,9 @@ impl Site {
         if old.meta.slug != meta.slug {
             return None;
         }
-        let r = render_body(src, "../../", self.config.trusted_html, &self.links, diags);
-        Some((
-            i,
-            Case {
-                meta,
-                source: src.rel.clone(),
-                url: old.url.clone(),
-                html: r.html,
-                text: r.text.into(),
-                headings: r.headings,
-                related: old.related.clone(),
-            },
-        ))
+        let mut case = case(src, meta, self.config.trusted_html, &self.links, diags);
+        case.related = old.related.clone();
+        Some((i, case))
     }
 }
 
@@ -133,19 +123,7 @@ pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostic
     // cases the sources and the rendered HTML would otherwise be held together.
     let mut cases: Vec<Case> = std::mem::take(&mut v.cases)
         .into_par_iter()
-        .map(|(src, meta)| {
-            let url = format!("cases/{}/", meta.slug);
-            let r = render_body(&src, "../../", trusted, &resolver_index, diags);
-            Case {
-                meta,
-                source: src.rel.clone(),
-                url,
-                html: r.html,
-                text: r.text.into(),
-                headings: r.headings,
-                related: Vec::new(),
-            }
-        })
+        .map(|(src, meta)| case(&src, meta, trusted, &resolver_index, diags))
         .collect();
     timer.report("  model: case bodies", start);
     cases.sort_by(|a, b| {
@@ -210,6 +188,26 @@ pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostic
         static_files,
         content_files: resolver_index.content_files(),
         links: resolver_index,
+    }
+}
+
+/// A case rendered from its source, before related cases are known.
+fn case(
+    src: &SourceFile,
+    meta: CaseMeta,
+    trusted: bool,
+    links: &links::SiteLinks,
+    diags: &Diagnostics,
+) -> Case {
+    let r = render_body(src, "../../", trusted, links, diags);
+    Case {
+        url: format!("cases/{}/", meta.slug),
+        meta,
+        source: src.rel.clone(),
+        html: r.html,
+        text: r.text.into(),
+        headings: r.headings,
+        related: Vec::new(),
     }
 }
 

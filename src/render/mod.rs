@@ -124,7 +124,7 @@ impl<'a> Renderer<'a> {
         self.theme
             .tera
             .render(template, ctx)
-            .map_err(|e| Error::Template(format!("{template}: {}", describe_tera_error(&e))))
+            .map_err(|e| template_error(template, &e))
     }
 
     /// Renders `template` and writes it as `<url>index.html` (or `url` if it names a file).
@@ -155,13 +155,17 @@ impl<'a> Renderer<'a> {
             .theme
             .tera
             .render_to(template, ctx, &mut buf)
-            .map_err(|e| Error::Template(format!("{template}: {}", describe_tera_error(&e))))
+            .map_err(|e| template_error(template, &e))
             .and_then(|()| out.write(&file, &buf));
         if buf.capacity() <= KEPT_BUFFER {
             RENDER_BUFFER.with(|b| b.set(buf));
         }
         rendered
     }
+}
+
+fn template_error(template: &str, e: &tera::Error) -> Error {
+    Error::Template(format!("{template}: {}", describe_tera_error(e)))
 }
 
 thread_local! {

@@ -134,6 +134,8 @@ struct PrintCase<'a> {
     /// Set on the first case of a group: the group's heading.
     part: Option<String>,
     rows: Vec<Row>,
+    /// Moved into the template context by [`PrintCase::into_value`], not serialised.
+    #[serde(skip)]
     body: String,
 }
 
@@ -271,30 +273,14 @@ fn book(r: &Renderer<'_>, out: &dyn Output, b: &Book<'_>) -> Result<()> {
 }
 
 impl PrintCase<'_> {
-    /// The same as serialising it, with the body moved rather than copied.
-    fn into_value(self) -> serde_json::Value {
-        use serde_json::Value;
-        let mut m = serde_json::Map::new();
-        m.insert("anchor".into(), Value::String(self.anchor));
-        m.insert("title".into(), self.title.into());
-        m.insert("summary".into(), self.summary.into());
-        m.insert("part".into(), self.part.into());
-        m.insert(
-            "rows".into(),
-            Value::Array(
-                self.rows
-                    .into_iter()
-                    .map(|row| {
-                        let mut r = serde_json::Map::new();
-                        r.insert("label".into(), row.label.into());
-                        r.insert("value".into(), Value::String(row.value));
-                        Value::Object(r)
-                    })
-                    .collect(),
-            ),
-        );
-        m.insert("body".into(), Value::String(self.body));
-        Value::Object(m)
+    /// The case as the template sees it, with the body moved in rather than copied.
+    fn into_value(mut self) -> serde_json::Value {
+        let body = std::mem::take(&mut self.body);
+        let mut v = serde_json::to_value(&self).unwrap_or_default();
+        if let Some(m) = v.as_object_mut() {
+            m.insert("body".into(), serde_json::Value::String(body));
+        }
+        v
     }
 }
 

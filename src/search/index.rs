@@ -4,7 +4,7 @@
 
 use super::codec::{self, hex, put_varint};
 use super::facets::{self, key_slug, NAMES_PER_CHUNK};
-use super::invert::{gram_len, invert_with, GramIds, Postings, MAX_GRAM};
+use super::invert::{gram_len, invert_with, GramIds, Postings, MAX_GRAM, NONE};
 use super::tokenize::gram_key;
 use super::{IndexFile, SearchDoc, INDEX_DIR};
 use rayon::prelude::*;
@@ -220,6 +220,13 @@ struct Node {
     children: Vec<Node>,
 }
 
+/// The extensions of gram `g` taken from `trees`, in the order of their last token.
+fn children(trees: &mut HashMap<GramIds, Vec<Node>>, g: &GramIds, tokens: &[String]) -> Vec<Node> {
+    let mut nodes = trees.remove(g).unwrap_or_default();
+    nodes.sort_by(|a, b| tokens[a.token as usize].cmp(&tokens[b.token as usize]));
+    nodes
+}
+
 fn key_of(g: &GramIds, tokens: &[String]) -> String {
     let toks: Vec<&str> = g[..gram_len(g)]
         .iter()
@@ -403,17 +410,15 @@ pub fn write_with<E: Send>(
     let mut trees: HashMap<GramIds, Vec<Node>> = HashMap::new();
     for len in (3..=MAX_GRAM).rev() {
         for e in std::mem::take(&mut extensions[len]) {
-            let mut node = Node {
+            let node = Node {
                 token: e.g[len - 1],
                 df: e.df,
                 post: e.post,
                 pos: e.pos,
-                children: trees.remove(&e.g).unwrap_or_default(),
+                children: children(&mut trees, &e.g, &tokens),
             };
-            node.children
-                .sort_by(|a, b| tokens[a.token as usize].cmp(&tokens[b.token as usize]));
             let mut parent = e.g;
-            parent[len - 1] = u32::MAX;
+            parent[len - 1] = NONE;
             trees.entry(parent).or_default().push(node);
         }
     }
@@ -421,12 +426,10 @@ pub fn write_with<E: Send>(
     // The bigrams' d/ entries get their extension trees.
     let first_bigram = dentries.len() - bigrams.len();
     for (e, g) in dentries[first_bigram..].iter_mut().zip(&bigrams) {
-        let mut root = Node {
-            children: trees.remove(g).unwrap_or_default(),
+        let root = Node {
+            children: children(&mut trees, g, &tokens),
             ..Node::default()
         };
-        root.children
-            .sort_by(|x, y| tokens[x.token as usize].cmp(&tokens[y.token as usize]));
         put_tree(&mut e.tree, &root, &tokens, &placed);
     }
     dentries.sort_by(|a, b| a.key.cmp(&b.key));

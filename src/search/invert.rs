@@ -11,7 +11,7 @@
 //! keys, and then each partition appends its chunks in case order. The result does not
 //! depend on the number of threads.
 
-use super::tokenize::for_each_token;
+use super::tokenize::{for_each_token, UNIFIED_IDEOGRAPHS};
 use super::SearchDoc;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap;
 /// Longest gram indexed, in tokens.
 pub const MAX_GRAM: usize = 6;
 /// A gram is padded with this id beyond its length.
-const NONE: u32 = u32::MAX;
+pub const NONE: u32 = u32::MAX;
 /// Cases tokenised per parallel task.
 const TOKENIZE_CHUNK: usize = 256;
 
@@ -38,16 +38,6 @@ pub struct Postings {
     pub positions: Vec<u8>,
 }
 
-/// Everything the writer lays out.
-pub struct Inverted {
-    /// Token id -> normalised text.
-    pub tokens: Vec<String>,
-    /// Unigram postings by token id (no positions).
-    pub unigrams: Vec<Postings>,
-    /// Grams of 2..=MAX_GRAM tokens with positions, in no particular order.
-    pub grams: Vec<(GramIds, Postings)>,
-}
-
 /// Number of tokens in a gram.
 pub fn gram_len(g: &GramIds) -> usize {
     g.iter().take_while(|&&t| t != NONE).count()
@@ -60,23 +50,6 @@ type Fields = [Vec<u32>; 4];
 
 /// A position without a token.
 const GAP: u32 = u32::MAX;
-
-/// Inverts `docs` (in id order), keeping every level of grams.
-pub fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
-    let (mut grams, mut unigrams) = (Vec::new(), Vec::new());
-    let tokens = invert_with(docs, ext_min, &mut |_, len, level| {
-        if len == 1 {
-            unigrams = level.into_iter().map(|(_, p)| p).collect();
-        } else {
-            grams.extend(level);
-        }
-    });
-    Inverted {
-        tokens,
-        unigrams,
-        grams,
-    }
-}
 
 /// A level of grams, complete: the token table, the gram length, its grams.
 pub type LevelDone<'a> = dyn FnMut(&[String], usize, Vec<(GramIds, Postings)>) + 'a;
@@ -295,17 +268,15 @@ fn partitions() -> usize {
     (rayon::current_num_threads() * 4).max(1)
 }
 
-/// CJK Unified Ideographs, the block nearly every token of Chinese text comes from.
-const IDEOGRAPHS: std::ops::RangeInclusive<u32> = 0x4E00..=0x9FFF;
-
-/// The place of `tok` in [`IDEOGRAPHS`] when it is one ideograph.
+/// The place of `tok` in [`UNIFIED_IDEOGRAPHS`] when it is one such ideograph.
 fn ideograph_slot(tok: &str) -> Option<usize> {
     if tok.len() != 3 {
         return None;
     }
     let mut chars = tok.chars();
     let c = u32::from(chars.next()?);
-    (chars.next().is_none() && IDEOGRAPHS.contains(&c)).then(|| (c - IDEOGRAPHS.start()) as usize)
+    (chars.next().is_none() && UNIFIED_IDEOGRAPHS.contains(&c))
+        .then(|| (c - UNIFIED_IDEOGRAPHS.start()) as usize)
 }
 
 /// Tokenises every case in parallel. Token ids are given in order of first occurrence
@@ -317,7 +288,7 @@ fn tokenize_all(docs: &[&SearchDoc]) -> (Vec<String>, Vec<Fields>) {
             let mut ids: FxHashMap<String, u32> = FxHashMap::default();
             // Ideographs, most of the tokens, are looked up by code point (id + 1; 0 is
             // none yet) instead of hashed.
-            let mut ideographs = vec![0u32; (IDEOGRAPHS.end() - IDEOGRAPHS.start() + 1) as usize];
+            let mut ideographs = vec![0u32; UNIFIED_IDEOGRAPHS.clone().count()];
             let mut names: Vec<String> = Vec::new();
             let fields = chunk
                 .iter()
@@ -621,6 +592,33 @@ where
 mod tests {
     use super::super::reader::{decode_positions, decode_postings};
     use super::*;
+
+    /// Every level, kept (what the writer gets level by level).
+    struct Inverted {
+        /// Token id -> normalised text.
+        tokens: Vec<String>,
+        /// Unigram postings by token id (no positions).
+        unigrams: Vec<Postings>,
+        /// Grams of 2..=MAX_GRAM tokens with positions, in no particular order.
+        grams: Vec<(GramIds, Postings)>,
+    }
+
+    /// Inverts `docs` (in id order), keeping every level of grams.
+    fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
+        let (mut grams, mut unigrams) = (Vec::new(), Vec::new());
+        let tokens = invert_with(docs, ext_min, &mut |_, len, level| {
+            if len == 1 {
+                unigrams = level.into_iter().map(|(_, p)| p).collect();
+            } else {
+                grams.extend(level);
+            }
+        });
+        Inverted {
+            tokens,
+            unigrams,
+            grams,
+        }
+    }
 
     fn inverted(bodies: &[String], ext_min: usize) -> Inverted {
         let docs: Vec<SearchDoc> = bodies

@@ -46,13 +46,17 @@ pub fn normalize_char(c: char, out: &mut String) {
     }
 }
 
+/// CJK Extension A and the CJK Unified Ideographs (with the Yijing symbols between them,
+/// which normalisation leaves alone too): nearly every token of Chinese text.
+pub(crate) const UNIFIED_IDEOGRAPHS: std::ops::RangeInclusive<u32> = 0x3400..=0x9FFF;
+
 /// The normalised form of `c` when it is one character found without tables: ASCII (lower
 /// case) and CJK unified ideographs, the bulk of Chinese text, which NFKC and lower-casing
 /// leave as they are. (Compatibility ideographs do change, so they take the long way.)
 fn normalize_simple(c: char) -> Option<char> {
     if c.is_ascii() {
         Some(c.to_ascii_lowercase())
-    } else if matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF) {
+    } else if UNIFIED_IDEOGRAPHS.contains(&u32::from(c)) {
         Some(c)
     } else {
         None

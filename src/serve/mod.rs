@@ -205,7 +205,7 @@ pub fn serve(opts: &ServeOptions, on: &(dyn Fn(Event<'_>) + Sync)) -> Result<()>
     };
     on(Event::Listening {
         url: &url,
-        dir: lock_live(&live).dir(),
+        dir: lock(&live).dir(),
     });
     let builds = Builds::default();
     std::thread::scope(|scope| {
@@ -218,7 +218,7 @@ pub fn serve(opts: &ServeOptions, on: &(dyn Fn(Event<'_>) + Sync)) -> Result<()>
         });
         while let Some(changed) = watcher.next_change(&rx) {
             if watch::touches_templates(&changed) {
-                lock_live(&live).forget_pages();
+                lock(&live).forget_pages();
             } else {
                 ctx.preview(&changed, &builds);
             }
@@ -283,11 +283,11 @@ impl Rebuild<'_> {
         let outcome = load_site(self.opts).and_then(|(site, warnings)| {
             model_time = start.elapsed();
             let theme = load_theme(&site)?;
-            let pass = lock_live(self.live).begin(cancel.clone())?;
+            let pass = lock(self.live).begin(cancel.clone())?;
             let (rendered, _) = render_with(&site, &theme, &pass)?;
             // Checked under the lock a preview takes to cancel: a pass that began
             // before an edit never lands after that edit's preview.
-            let mut live = lock_live(self.live);
+            let mut live = lock(self.live);
             if cancel.load(Ordering::SeqCst) {
                 return Err(Error::Other("stopped".into()));
             }
@@ -348,7 +348,7 @@ impl Rebuild<'_> {
         let Some(files) = preview::case_pages(&ready.site, &ready.theme, changed) else {
             return;
         };
-        let mut live = lock_live(self.live);
+        let mut live = lock(self.live);
         builds.cancel_running();
         let Ok(written) = live.preview(&files) else {
             return; // the rebuild will meet the same problem and report it
@@ -380,30 +380,32 @@ struct BuildQueue {
     quit: bool,
 }
 
+impl BuildQueue {
+    fn cancel_running(&self) {
+        if let Some(c) = &self.running {
+            c.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
 impl Builds {
     /// Asks for a rebuild of the sources as they are now.
     fn request(&self) {
         let mut q = lock(&self.state);
         q.wanted += 1;
-        if let Some(c) = &q.running {
-            c.store(true, Ordering::SeqCst);
-        }
+        q.cancel_running();
         self.signal.notify_all();
     }
 
     /// Stops the rebuild in progress, if any, from landing.
     fn cancel_running(&self) {
-        if let Some(c) = &lock(&self.state).running {
-            c.store(true, Ordering::SeqCst);
-        }
+        lock(&self.state).cancel_running();
     }
 
     fn quit(&self) {
         let mut q = lock(&self.state);
         q.quit = true;
-        if let Some(c) = &q.running {
-            c.store(true, Ordering::SeqCst);
-        }
+        q.cancel_running();
         self.signal.notify_all();
     }
 
@@ -429,12 +431,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn lock_live(live: &Mutex<LiveDir>) -> std::sync::MutexGuard<'_, LiveDir> {
-    lock(live)
-}
-
 fn publish(shared: &Shared, ok: bool, diags: &[Diagnostic], changed: Vec<String>) {
-    let mut state = shared.state.lock().unwrap_or_else(|e| e.into_inner());
+    let mut state = lock_state(shared);
     let build = state.status.build + 1;
     let errors: Vec<Diagnostic> = diags
         .iter()
