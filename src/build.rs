@@ -131,6 +131,11 @@ impl Output for Observed<'_> {
     fn fresh(&self, file: &str, template: &str, ctx: &tera::Context) -> bool {
         self.inner.fresh(file, template, ctx)
     }
+
+    fn write_parts(&self, path: &str, fill: &mut crate::render::Fill<'_>) -> Result<()> {
+        self.progress.file(path);
+        self.inner.write_parts(path, fill)
+    }
 }
 
 /// [`build`], reporting its progress.

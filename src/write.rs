@@ -3,7 +3,7 @@
 //! exactly as it was.
 
 use crate::error::{Error, Result};
-use crate::render::Output;
+use crate::render::{Fill, Output};
 use std::path::{Path, PathBuf};
 
 pub struct Staging {
@@ -155,6 +155,13 @@ impl Output for Staging {
         }
         write_file(&self.dir, path, bytes)
     }
+
+    fn write_parts(&self, path: &str, fill: &mut Fill<'_>) -> Result<()> {
+        if STOPPING.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(Error::Other("stopped".into()));
+        }
+        stream_file(&self.dir, path, fill)
+    }
 }
 
 /// Writes straight into a folder (used by `serve` for incremental updates).
@@ -164,6 +171,10 @@ impl Output for Direct {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
         write_file(&self.0, path, bytes)
     }
+
+    fn write_parts(&self, path: &str, fill: &mut Fill<'_>) -> Result<()> {
+        stream_file(&self.0, path, fill)
+    }
 }
 
 /// Discards everything (used by `check`).
@@ -172,6 +183,10 @@ pub struct Discard;
 impl Output for Discard {
     fn write(&self, _path: &str, _bytes: &[u8]) -> Result<()> {
         Ok(())
+    }
+
+    fn write_parts(&self, _path: &str, fill: &mut Fill<'_>) -> Result<()> {
+        fill(&mut |_| Ok(()))
     }
 }
 
@@ -196,6 +211,20 @@ pub(crate) fn prepare_path(dir: &Path, rel: &str) -> Result<PathBuf> {
 fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
     let path = prepare_path(dir, rel)?;
     std::fs::write(&path, bytes).map_err(|source| Error::Write { path, source })
+}
+
+/// Writes the parts `fill` produces into `dir/rel`, one after another.
+fn stream_file(dir: &Path, rel: &str, fill: &mut Fill<'_>) -> Result<()> {
+    use std::io::Write;
+    let path = prepare_path(dir, rel)?;
+    let failed = |source| Error::Write {
+        path: path.clone(),
+        source,
+    };
+    let file = std::fs::File::create(&path).map_err(failed)?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+    fill(&mut |part| w.write_all(part).map_err(failed))?;
+    w.flush().map_err(failed)
 }
 
 #[cfg(test)]

@@ -262,3 +262,44 @@ fn rule_values_no_case_has_are_warned_about() {
     assert!(err.contains("did you mean \"养老服务\"?"), "{err}");
     assert!(err.contains("the rule selects no case"), "{err}");
 }
+
+#[test]
+fn print_edition_holds_each_body_once_with_no_placeholder_left() {
+    let site = built();
+    let print = read(&site, "collections/annual/print/index.html");
+    let body = section(&print, "<main>", "</main>");
+    for text in ["甲的做法。", "乙的做法。", "乙的脚注。"] {
+        assert_eq!(body.matches(text).count(), 1, "{text} once in:\n{body}");
+    }
+    // Headings are demoted and ids prefixed by the case's anchor; a link to another case
+    // (甲 links to 乙's 做法) goes to its place in the book.
+    assert!(body.contains("<h3 id=\"c3-做法\">"), "{body}");
+    assert!(body.contains("href=\"#c1-%E5%81%9A%E6%B3%95\""), "{body}");
+    assert!(!print.contains("casebook-body"), "no marker left: {print}");
+}
+
+#[test]
+fn a_themes_own_print_template_gets_every_body_in_its_order() {
+    let site = Site::from_fixture("collections-basic");
+    // Bodies shown newest last, each twice: the book cannot be written in parts in
+    // book order, so it is rendered whole.
+    site.write(
+        "templates/print.html",
+        "<main>{% for c in cases | reverse %}<article>{{ c.title }}{{ c.body | safe }}\
+         <aside>{{ c.body | safe }}</aside></article>{% endfor %}</main>",
+    );
+    site.build().assert_ok();
+    let print = read(&site, "collections/annual/print/index.html");
+    assert_in_order(&print, &[C, A, D, B]);
+    assert_eq!(print.matches("甲的做法。").count(), 2, "{print}");
+    assert!(!print.contains("casebook-body"), "no marker left: {print}");
+    // A template that escapes the body shows the HTML as text, as it asked.
+    site.write(
+        "templates/print.html",
+        "{% for c in cases %}<pre>{{ c.body }}</pre>{% endfor %}",
+    );
+    site.build().assert_ok();
+    let print = read(&site, "collections/annual/print/index.html");
+    assert!(print.contains("&lt;h3"), "{print}");
+    assert!(!print.contains("casebook-body"), "no marker left: {print}");
+}

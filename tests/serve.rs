@@ -264,8 +264,12 @@ fn edits_show_errors_overlay_and_recover() {
     server.wait_for("the fixed page", Duration::from_secs(5), |s| {
         s.get("/cases/jinshan/").2.contains("第二次修改")
     });
+    // The print edition holds every case's text: it follows the edit too.
+    server.wait_for("the fixed print edition", Duration::from_secs(5), |s| {
+        s.get("/print/").2.contains("第二次修改")
+    });
     // Only what a body edit affects was rendered again: the case's page (and the print
-    // edition, which holds every case's text), not the listings.
+    // edition), not the listings.
     let log = server.log();
     let first_edit = log
         .lines()

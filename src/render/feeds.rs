@@ -81,6 +81,11 @@ impl Output for Recorder<'_> {
         }
         fresh
     }
+
+    fn write_parts(&self, path: &str, fill: &mut super::Fill<'_>) -> Result<()> {
+        self.record(path);
+        self.inner.write_parts(path, fill)
+    }
 }
 
 /// Percent-encodes a site-relative path for use in a URL; `/` and ASCII letters,

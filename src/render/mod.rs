@@ -34,7 +34,23 @@ pub trait Output: Sync {
     fn fresh(&self, _file: &str, _template: &str, _ctx: &Context) -> bool {
         false
     }
+
+    /// Writes `path` from parts that `fill` hands to its sink in order, so a large file
+    /// (a print edition) need not be held whole. The default collects the parts and calls
+    /// [`Output::write`]; destinations on disk stream them, and an `Output` that wraps
+    /// another forwards this.
+    fn write_parts(&self, path: &str, fill: &mut Fill<'_>) -> Result<()> {
+        let mut all = Vec::new();
+        fill(&mut |part| {
+            all.extend_from_slice(part);
+            Ok(())
+        })?;
+        self.write(path, &all)
+    }
 }
+
+/// Produces a file in parts, handing each to the sink it is given.
+pub type Fill<'a> = dyn FnMut(&mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()> + 'a;
 
 /// Counts what is written, for the build summary.
 pub struct Counting<'a> {
@@ -64,6 +80,14 @@ impl Output for Counting<'_> {
 
     fn fresh(&self, file: &str, template: &str, ctx: &Context) -> bool {
         self.inner.fresh(file, template, ctx)
+    }
+
+    fn write_parts(&self, path: &str, fill: &mut Fill<'_>) -> Result<()> {
+        if path.ends_with(".html") {
+            self.pages.fetch_add(1, Ordering::Relaxed);
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.inner.write_parts(path, fill)
     }
 }
 
@@ -127,21 +151,19 @@ impl<'a> Renderer<'a> {
             .map_err(|e| template_error(template, &e))
     }
 
+    /// Renders `template` into bytes, with room for `size` reserved up front.
+    pub fn render_bytes(&self, template: &str, ctx: &Context, size: usize) -> Result<Vec<u8>> {
+        let mut buf = Vec::with_capacity(size);
+        self.theme
+            .tera
+            .render_to(template, ctx, &mut buf)
+            .map_err(|e| template_error(template, &e))?;
+        Ok(buf)
+    }
+
     /// Renders `template` and writes it as `<url>index.html` (or `url` if it names a file).
     /// Skipped when `out` already holds the page rendered from the same context.
     pub fn emit(&self, out: &dyn Output, template: &str, url: &str, ctx: &Context) -> Result<()> {
-        self.emit_sized(out, template, url, ctx, 0)
-    }
-
-    /// [`Renderer::emit`] for a page expected to take about `size` bytes.
-    pub fn emit_sized(
-        &self,
-        out: &dyn Output,
-        template: &str,
-        url: &str,
-        ctx: &Context,
-        size: usize,
-    ) -> Result<()> {
         let file = context::file_for(url);
         if out.fresh(&file, template, ctx) {
             return Ok(());
@@ -150,7 +172,6 @@ impl<'a> Renderer<'a> {
         // into a `String` (which Tera would validate as UTF-8 again) or grown from empty.
         let mut buf = RENDER_BUFFER.with(std::cell::Cell::take);
         buf.clear();
-        buf.reserve(size);
         let rendered = self
             .theme
             .tera

@@ -134,9 +134,6 @@ struct PrintCase<'a> {
     /// Set on the first case of a group: the group's heading.
     part: Option<String>,
     rows: Vec<Row>,
-    /// Moved into the template context by [`PrintCase::into_value`], not serialised.
-    #[serde(skip)]
-    body: String,
 }
 
 fn book(r: &Renderer<'_>, out: &dyn Output, b: &Book<'_>) -> Result<()> {
@@ -208,25 +205,30 @@ fn book(r: &Renderer<'_>, out: &dyn Output, b: &Book<'_>) -> Result<()> {
         .par_iter()
         .map(|&(n, k, i)| {
             let c = &site.cases[i];
-            let anchor = anchor_of[&i].clone();
-            let body = Relocation {
-                from: &c.url,
-                to: &b.url,
-                id_prefix: &anchor,
-                anchors: &anchors,
-                base_url: &site.config.base_url,
-            }
-            .apply(&c.html);
             PrintCase {
                 title: &c.meta.title,
                 summary: c.meta.summary.as_deref(),
                 part: (labelled && k == 0).then(|| group_label(n, &groups[n].name)),
                 rows: rows(r, c),
-                body: demote_headings(&body),
-                anchor,
+                anchor: anchor_of[&i].clone(),
             }
         })
         .collect();
+    // A case's body as the book shows it: links and ids moved to the book's address,
+    // headings one level down.
+    let body_of = |slot: usize| {
+        let i = placed[slot].2;
+        let c = &site.cases[i];
+        let body = Relocation {
+            from: &c.url,
+            to: &b.url,
+            id_prefix: &anchor_of[&i],
+            anchors: &anchors,
+            base_url: &site.config.base_url,
+        }
+        .apply(&c.html);
+        demote_headings(&body)
+    };
     let foreword = b.foreword.as_ref().map(|(title, html, from)| {
         let html = Relocation {
             from,
@@ -256,27 +258,121 @@ fn book(r: &Renderer<'_>, out: &dyn Output, b: &Book<'_>) -> Result<()> {
     ctx.insert("toc", &toc);
     drop(toc);
     ctx.insert("page_styles", &page_styles(b.title, &cases));
-    // The book holds every case's text: its bytes are moved into the context, not
-    // copied (`Context::insert` would serialise a copy), and the page is rendered into
-    // a buffer sized for it up front.
-    let size: usize = cases.iter().map(|c| c.body.len() + 4096).sum();
+    // The bodies are not in the context (see below), so what they are made from is, for
+    // `serve` to tell whether the book changed.
+    ctx.insert("print_source", &source_digest(site, &placed));
+    // The book is rendered with a marker in place of each body, then written in parts:
+    // the frame between markers, and the bodies, made a batch at a time in parallel. So
+    // the book (at 100,000 cases larger than the model's HTML) is never held whole. A
+    // theme whose print template does not show each body once, as is and in order,
+    // gets the book rendered in one piece instead.
+    set_cases(
+        &mut ctx,
+        cases
+            .iter()
+            .enumerate()
+            .map(|(slot, c)| c.value(marker(slot))),
+    )?;
+    let file = super::context::file_for(&b.url);
+    if out.fresh(&file, "print.html", &ctx) {
+        return Ok(());
+    }
+    let frame = r.render_bytes("print.html", &ctx, 0)?;
+    if let Some(marks) = find_markers(&frame, cases.len()) {
+        return out.write_parts(&file, &mut |put| {
+            let mut at = 0;
+            for batch in (0..marks.len()).step_by(BODY_BATCH) {
+                let slots = batch..(batch + BODY_BATCH).min(marks.len());
+                let bodies: Vec<String> = slots.clone().into_par_iter().map(body_of).collect();
+                for (slot, body) in slots.zip(&bodies) {
+                    let (start, end) = marks[slot];
+                    put(&frame[at..start])?;
+                    put(body.as_bytes())?;
+                    at = end;
+                }
+            }
+            put(&frame[at..])
+        });
+    }
+    let size: usize = placed
+        .iter()
+        .map(|p| site.cases[p.2].html.len() + 4096)
+        .sum();
+    let bodies: Vec<String> = (0..cases.len()).into_par_iter().map(body_of).collect();
+    set_cases(
+        &mut ctx,
+        cases.iter().zip(bodies).map(|(c, body)| c.value(body)),
+    )?;
+    let whole = r.render_bytes("print.html", &ctx, size)?;
+    out.write(&file, &whole)
+}
+
+/// Cases per batch of bodies made in parallel while the book is written.
+const BODY_BATCH: usize = 256;
+
+/// What stands in for the body of the case at `slot` while the frame is rendered. It
+/// starts with `<`, so a template that escapes the body does not show it as is.
+fn marker(slot: usize) -> String {
+    format!("<!--casebook-body-{slot}-->")
+}
+
+/// Where the markers of `n` bodies are in `frame` (start, end), if each is there once,
+/// in order.
+fn find_markers(frame: &[u8], n: usize) -> Option<Vec<(usize, usize)>> {
+    const START: &str = "<!--casebook-body-";
+    let text = std::str::from_utf8(frame).ok()?;
+    let mut marks = Vec::with_capacity(n);
+    for (start, _) in text.match_indices(START) {
+        let rest = &text[start + START.len()..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let slot: usize = rest[..digits].parse().ok()?;
+        if slot != marks.len() || !rest[digits..].starts_with("-->") {
+            return None;
+        }
+        marks.push((start, start + START.len() + digits + 3));
+    }
+    (marks.len() == n).then_some(marks)
+}
+
+/// A digest of the cases of a book in book order: their addresses and HTML.
+fn source_digest(site: &Site, placed: &[(usize, usize, usize)]) -> String {
+    use std::hash::{Hash, Hasher};
+    let per_case: Vec<u64> = placed
+        .par_iter()
+        .map(|p| {
+            let c = &site.cases[p.2];
+            let mut h = rustc_hash::FxHasher::default();
+            (c.url.as_str(), c.html.as_str()).hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    let mut h = rustc_hash::FxHasher::default();
+    per_case.hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+/// Sets `cases` in `ctx` to `values`, moved in rather than serialised again (the bodies
+/// are most of a book's bytes).
+fn set_cases(
+    ctx: &mut tera::Context,
+    values: impl Iterator<Item = serde_json::Value>,
+) -> Result<()> {
     let mut moved = serde_json::Map::new();
     moved.insert(
         "cases".to_string(),
-        serde_json::Value::Array(cases.into_iter().map(PrintCase::into_value).collect()),
+        serde_json::Value::Array(values.collect()),
     );
     ctx.extend(
         tera::Context::from_value(serde_json::Value::Object(moved))
             .map_err(|e| crate::error::Error::Template(e.to_string()))?,
     );
-    r.emit_sized(out, "print.html", &b.url, &ctx, size)
+    Ok(())
 }
 
 impl PrintCase<'_> {
-    /// The case as the template sees it, with the body moved in rather than copied.
-    fn into_value(mut self) -> serde_json::Value {
-        let body = std::mem::take(&mut self.body);
-        let mut v = serde_json::to_value(&self).unwrap_or_default();
+    /// The case as the template sees it, with `body` moved in.
+    fn value(&self, body: String) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
         if let Some(m) = v.as_object_mut() {
             m.insert("body".into(), serde_json::Value::String(body));
         }
@@ -494,6 +590,25 @@ fn cn_numeral(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markers_are_found_only_once_each_and_in_order() {
+        let frame = format!("<p>a</p>{}<p>b</p>{}!", marker(0), marker(1));
+        let marks = find_markers(frame.as_bytes(), 2).expect("found");
+        assert_eq!(&frame[marks[0].0..marks[0].1], "<!--casebook-body-0-->");
+        assert_eq!(&frame[marks[1].1..], "!");
+        assert_eq!(find_markers(frame.as_bytes(), 3), None, "one missing");
+        let swapped = format!("{}{}", marker(1), marker(0));
+        assert_eq!(find_markers(swapped.as_bytes(), 2), None, "out of order");
+        let twice = format!("{}{}{}", marker(0), marker(0), marker(1));
+        assert_eq!(find_markers(twice.as_bytes(), 2), None, "repeated");
+        assert_eq!(
+            find_markers(b"<!--casebook-body-x-->", 1),
+            None,
+            "no number"
+        );
+        assert_eq!(find_markers(b"", 0), Some(Vec::new()), "an empty book");
+    }
 
     #[test]
     fn chinese_numerals() {
