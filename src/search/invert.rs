@@ -110,7 +110,7 @@ pub fn invert_with(
         }
         let level_start = std::time::Instant::now();
         let each_start = |doc: usize, f: &mut dyn FnMut(Start)| match &starts {
-            Some(starts) => starts[doc].iter().for_each(|&s| f(s)),
+            Some(starts) => starts[doc].for_each(f),
             None => bigram_starts(&fields[doc], &common, f),
         };
         let level = collect_by_chunks(&fields, parts, |doc, out: &mut Vec<Occurrence<u64>>| {
@@ -144,24 +144,18 @@ pub fn invert_with(
         } else if let Some(mut kept) = starts.take() {
             // Filtered in place: the starts of two levels are never held side by side.
             kept.par_iter_mut().zip(&fields).for_each(|(st, fs)| {
-                st.retain_mut(|start| match next_start(fs, *start) {
-                    Some(s) => {
-                        *start = s;
-                        true
-                    }
-                    None => false,
-                });
-                st.shrink_to_fit();
+                let mut out = Starts::default();
+                st.for_each(&mut |start| out.extend(next_start(fs, start)));
+                *st = out.done();
             });
             kept
         } else {
             fields
                 .par_iter()
                 .map(|fs| {
-                    let mut out = Starts::new();
+                    let mut out = Starts::default();
                     bigram_starts(fs, &common, &mut |start| out.extend(next_start(fs, start)));
-                    out.shrink_to_fit();
-                    out
+                    out.done()
                 })
                 .collect()
         });
@@ -202,8 +196,49 @@ impl Start {
     }
 }
 
-/// The places where common grams start in one case.
-type Starts = Vec<Start>;
+/// The places where common grams start in one case, in order, as varints: the distance
+/// from the previous start's packed place, then the id. Most of a corpus's tokens sit
+/// inside common grams, so at 100,000 cases these lists hold about 150 million starts;
+/// this takes about 3.5 bytes a start rather than 8.
+#[derive(Default)]
+struct Starts {
+    bytes: Vec<u8>,
+    last: u32,
+}
+
+impl Starts {
+    /// Appends `start`, which comes after every start already in the list.
+    fn push(&mut self, start: Start) {
+        super::codec::put_varint(&mut self.bytes, u64::from(start.at - self.last));
+        super::codec::put_varint(&mut self.bytes, u64::from(start.id));
+        self.last = start.at;
+    }
+
+    fn extend(&mut self, start: Option<Start>) {
+        if let Some(s) = start {
+            self.push(s);
+        }
+    }
+
+    /// The list, its spare capacity given back.
+    fn done(mut self) -> Starts {
+        self.bytes.shrink_to_fit();
+        self
+    }
+
+    fn for_each(&self, f: &mut dyn FnMut(Start)) {
+        let mut r = super::codec::Reader::new(&self.bytes);
+        let mut at = 0u32;
+        while !r.done() {
+            // The list is only ever written by `push`.
+            let (Ok(delta), Ok(id)) = (r.u32(), r.u32()) else {
+                return;
+            };
+            at += delta;
+            f(Start { at, id });
+        }
+    }
+}
 
 /// The grams of one length that get right-extensions, numbered.
 struct Common {
@@ -657,6 +692,29 @@ mod tests {
         let s = Start::new(0, 0, 1).expect("fits");
         assert_eq!((s.field(), s.index()), (0, 0));
         assert!(Start::new(1, 1 << 30, 0).is_none());
+    }
+
+    #[test]
+    fn a_list_of_starts_gives_back_what_was_pushed_in_order() {
+        let pushed: Vec<(usize, usize, u32)> = vec![
+            (0, 0, 0),
+            (0, 1, 300_000),
+            (0, 200, 5),
+            (2, 3, 5),
+            (3, (1 << 30) - 1, 1),
+        ];
+        let mut list = Starts::default();
+        for &(f, i, id) in &pushed {
+            list.push(Start::new(f, i, id).expect("fits"));
+        }
+        let list = list.done();
+        assert!(
+            list.bytes.len() < pushed.len() * 8,
+            "smaller than packed starts"
+        );
+        let mut got = Vec::new();
+        list.for_each(&mut |s| got.push((s.field(), s.index(), s.id)));
+        assert_eq!(got, pushed);
     }
 
     #[test]
