@@ -43,13 +43,78 @@ pub fn gram_len(g: &GramIds) -> usize {
     g.iter().take_while(|&&t| t != NONE).count()
 }
 
-/// Tokens of one case, per field, indexed by position: a token id, or [`GAP`] where
-/// the text had a separator (the tokenizer gives a separator run one position of its
-/// own, so two tokens are adjacent exactly when nothing sits between them here).
-type Fields = [Vec<u32>; 4];
+/// Tokens of one case, per field (see [`Tokens`]).
+type Fields = [Tokens; 4];
 
 /// A position without a token.
 const GAP: u32 = u32::MAX;
+
+/// The tokens of one field, indexed by position: a token id, or [`GAP`] where the text
+/// had a separator (the tokenizer gives a separator run one position of its own, so two
+/// tokens are adjacent exactly when nothing sits between them here). Ids are kept in 16
+/// bits: a corpus's first 65,534 tokens (its characters and common words come first)
+/// cover nearly every position, and the few later ids are kept aside by position. At
+/// 100,000 cases that halves 800 MB.
+#[derive(Debug, Default)]
+struct Tokens {
+    narrow: Vec<u16>,
+    /// (position, id) of the ids that do not fit, by position.
+    wide: Vec<(u32, u32)>,
+}
+
+impl Tokens {
+    const GAP: u16 = u16::MAX;
+    const WIDE: u16 = u16::MAX - 1;
+
+    /// From ids and gaps; `ids` gives the id each one stands for.
+    fn new(local: &[u32], ids: impl Fn(u32) -> u32) -> Tokens {
+        let mut wide = Vec::new();
+        let narrow = local
+            .iter()
+            .enumerate()
+            .map(|(pos, &t)| match t {
+                GAP => Self::GAP,
+                t => {
+                    let id = ids(t);
+                    u16::try_from(id)
+                        .ok()
+                        .filter(|&n| n < Self::WIDE)
+                        .unwrap_or_else(|| {
+                            wide.push((pos as u32, id));
+                            Self::WIDE
+                        })
+                }
+            })
+            .collect();
+        Tokens { narrow, wide }
+    }
+
+    fn len(&self) -> usize {
+        self.narrow.len()
+    }
+
+    /// The id at `pos` ([`GAP`] for a separator), `None` past the end.
+    fn get(&self, pos: usize) -> Option<u32> {
+        Some(match *self.narrow.get(pos)? {
+            Self::GAP => GAP,
+            Self::WIDE => {
+                let at = self
+                    .wide
+                    .binary_search_by_key(&(pos as u32), |w| w.0)
+                    .ok()?;
+                self.wide[at].1
+            }
+            n => u32::from(n),
+        })
+    }
+
+    /// The ids of the field in order, gaps left out.
+    fn ids(&self) -> impl Iterator<Item = u32> + '_ {
+        (0..self.len())
+            .filter_map(|i| self.get(i))
+            .filter(|&t| t != GAP)
+    }
+}
 
 /// A level of grams, complete: the token table, the gram length, its grams.
 pub type LevelDone<'a> = dyn FnMut(&[String], usize, Vec<(GramIds, Postings)>) + 'a;
@@ -86,19 +151,29 @@ pub fn invert_with(
     // Level by level, a gram of the next length is keyed by (id of its common prefix, last
     // token), and only the places where a common prefix starts are looked at, so each
     // level scans less than the one before.
-    let bigrams = timer.time("  search: bigrams", || collect_bigrams(&fields, parts));
-    let mut common = Common::of(
-        bigrams.iter().map(|(k, p)| (*k, unpack_bigram(*k), p)),
-        ext_min,
-    );
-    level_done(
-        &tokens,
-        2,
-        bigrams
-            .into_iter()
-            .map(|(k, p)| (unpack_bigram(k), p))
-            .collect(),
-    );
+    // A level is collected in passes, each over a slice of its keys, when it is large
+    // (see [`passes_for`]): the writer takes each pass as a level of its own.
+    let bigram_start = std::time::Instant::now();
+    let positions: usize = fields.iter().flatten().map(Tokens::len).sum();
+    let mut common = Common::default();
+    let passes = passes_for(positions * 3 / 2);
+    for pass in 0..passes {
+        let bigrams = collect_bigrams(&fields, parts, |k| pass_of(k, passes) == pass);
+        let level_bytes = common.add(
+            bigrams.iter().map(|(k, p)| (*k, unpack_bigram(*k), p)),
+            ext_min,
+        );
+        common.level_bytes += level_bytes;
+        level_done(
+            &tokens,
+            2,
+            bigrams
+                .into_iter()
+                .map(|(k, p)| (unpack_bigram(k), p))
+                .collect(),
+        );
+    }
+    timer.report("  search: bigrams", bigram_start);
     // Where a common gram starts, per case. For the first extension level these are the
     // common bigrams, found again by lookup rather than stored (at 100,000 cases that
     // list would hold most tokens of the corpus); later levels keep the (much shorter)
@@ -113,27 +188,34 @@ pub fn invert_with(
             Some(starts) => starts[doc].for_each(f),
             None => bigram_starts(&fields[doc], &common, f),
         };
-        let level = collect_by_chunks(&fields, parts, |doc, out: &mut Vec<Occurrence<u64>>| {
-            each_start(doc, &mut |start| {
-                let toks = &fields[doc][start.field()];
-                if let Some(key) = extension_key(toks, start, len) {
-                    out.push((key, start.field(), Some(start.index() as u32)));
-                }
-            });
-        });
         let gram_of = |key: u64| {
             let mut g = common.grams[(key >> 32) as usize];
             g[len - 1] = key as u32;
             g
         };
-        let next = Common::of(level.iter().map(|(k, p)| (*k, gram_of(*k), p)), ext_min);
-        // The level is laid out (and its largest lists freed) before the next starts
-        // are gathered.
-        level_done(
-            &tokens,
-            len,
-            level.into_iter().map(|(k, p)| (gram_of(k), p)).collect(),
-        );
+        let mut next = Common::default();
+        let passes = passes_for(common.level_bytes);
+        for pass in 0..passes {
+            let level = collect_by_chunks(&fields, parts, |doc, out: &mut Vec<Occurrence<u64>>| {
+                each_start(doc, &mut |start| {
+                    let toks = &fields[doc][start.field()];
+                    if let Some(key) = extension_key(toks, start, len) {
+                        if pass_of(key, passes) == pass {
+                            out.push((key, start.field(), Some(start.index() as u32)));
+                        }
+                    }
+                });
+            });
+            let level_bytes = next.add(level.iter().map(|(k, p)| (*k, gram_of(*k), p)), ext_min);
+            next.level_bytes += level_bytes;
+            // Each pass is laid out (and its largest lists freed) before the next is
+            // collected.
+            level_done(
+                &tokens,
+                len,
+                level.into_iter().map(|(k, p)| (gram_of(k), p)).collect(),
+            );
+        }
         let next_start = |fs: &Fields, start: Start| {
             extension_key(&fs[start.field()], start, len)
                 .and_then(|k| next.ids.get(&k))
@@ -241,27 +323,48 @@ impl Starts {
 }
 
 /// The grams of one length that get right-extensions, numbered.
+#[derive(Default)]
 struct Common {
     /// Collecting key -> id.
     ids: FxHashMap<u64, u32>,
     /// Id -> gram.
     grams: Vec<GramIds>,
+    /// Position bytes of the whole level (all grams of this length, common or not).
+    level_bytes: usize,
 }
 
 impl Common {
-    fn of<'a>(level: impl Iterator<Item = (u64, GramIds, &'a Postings)>, ext_min: usize) -> Common {
-        let mut c = Common {
-            ids: FxHashMap::default(),
-            grams: Vec::new(),
-        };
+    /// Numbers the common grams of (a pass of) a level; returns the level's position bytes.
+    fn add<'a>(
+        &mut self,
+        level: impl Iterator<Item = (u64, GramIds, &'a Postings)>,
+        ext_min: usize,
+    ) -> usize {
+        let mut bytes = 0;
         for (key, g, p) in level {
+            bytes += p.positions.len();
             if p.positions.len() > ext_min {
-                c.ids.insert(key, c.grams.len() as u32);
-                c.grams.push(g);
+                self.ids.insert(key, self.grams.len() as u32);
+                self.grams.push(g);
             }
         }
-        c
+        bytes
     }
+}
+
+/// Position bytes a pass of a level collects at most, about: a level of 100,000 cases
+/// holds 200–300 MB of positions, and collecting them takes about twice that.
+const PASS_BYTES: usize = 128 << 20;
+
+/// How many passes a level whose positions take about `bytes` is collected in. It
+/// depends on the corpus only (not on the number of threads), so the output does not.
+fn passes_for(bytes: usize) -> u64 {
+    bytes.div_ceil(PASS_BYTES).max(1) as u64
+}
+
+/// The pass that collects gram `key` (a hash other than the partition's).
+fn pass_of(key: u64, passes: u64) -> u64 {
+    (key.wrapping_mul(0xD6E8_FEB8_6659_FD93) >> 40) % passes
 }
 
 /// Calls `f` where a common bigram starts in a case's fields.
@@ -279,15 +382,15 @@ fn bigram_starts(fs: &Fields, common: &Common, f: &mut dyn FnMut(Start)) {
 
 /// The key of the gram of `len` tokens at `start` (a common gram of `len - 1` tokens and
 /// the token after it), if that token is adjacent.
-fn extension_key(toks: &[u32], start: Start, len: usize) -> Option<u64> {
+fn extension_key(toks: &Tokens, start: Start, len: usize) -> Option<u64> {
     // The first `len - 1` tokens are the common gram, so adjacent already.
-    let last = *toks.get(start.index() + len - 1)?;
+    let last = toks.get(start.index() + len - 1)?;
     (last != GAP).then(|| (u64::from(start.id) << 32) | u64::from(last))
 }
 
 /// The key of the bigram at token `i` (both ids in one `u64`), if the next token is adjacent.
-fn bigram_key(toks: &[u32], i: usize) -> Option<u64> {
-    let (a, b) = (*toks.get(i)?, *toks.get(i + 1)?);
+fn bigram_key(toks: &Tokens, i: usize) -> Option<u64> {
+    let (a, b) = (toks.get(i)?, toks.get(i + 1)?);
     (a != GAP && b != GAP).then(|| (u64::from(a) << 32) | u64::from(b))
 }
 
@@ -314,90 +417,87 @@ fn ideograph_slot(tok: &str) -> Option<usize> {
         .then(|| (c - UNIFIED_IDEOGRAPHS.start()) as usize)
 }
 
+/// Cases whose tokens are held with chunk-local ids (32 bits) at once, before their ids
+/// are made global and narrowed.
+const TOKENIZE_BATCH: usize = 64 * TOKENIZE_CHUNK;
+
 /// Tokenises every case in parallel. Token ids are given in order of first occurrence
 /// (case by case, field by field), as a sequential pass would.
 fn tokenize_all(docs: &[&SearchDoc]) -> (Vec<String>, Vec<Fields>) {
-    let mut chunks: Vec<(Vec<String>, Vec<Fields>)> = docs
-        .par_chunks(TOKENIZE_CHUNK)
-        .map(|chunk| {
-            let mut ids: FxHashMap<String, u32> = FxHashMap::default();
-            // Ideographs, most of the tokens, are looked up by code point (id + 1; 0 is
-            // none yet) instead of hashed.
-            let mut ideographs = vec![0u32; UNIFIED_IDEOGRAPHS.clone().count()];
-            let mut names: Vec<String> = Vec::new();
-            let fields = chunk
-                .iter()
-                .map(|d| {
-                    let texts: [&str; 4] = [&d.title, &d.summary, &d.meta, &d.body];
-                    let mut out: Fields = Default::default();
-                    for (f, text) in texts.iter().enumerate() {
-                        let list = &mut out[f];
-                        // Never more positions than characters: one allocation, no growth.
-                        list.reserve_exact(text.chars().count());
-                        for_each_token(text, |tok, pos| {
-                            let slot = ideograph_slot(tok);
-                            let known = match slot {
-                                Some(i) => ideographs[i].checked_sub(1),
-                                None => ids.get(tok).copied(),
-                            };
-                            let id = known.unwrap_or_else(|| {
-                                let id = names.len() as u32;
-                                names.push(tok.to_string());
-                                match slot {
-                                    Some(i) => ideographs[i] = id + 1,
-                                    None => {
-                                        ids.insert(tok.to_string(), id);
-                                    }
-                                }
-                                id
-                            });
-                            list.resize(pos as usize, GAP);
-                            list.push(id);
-                        });
-                        if list.capacity() - list.len() > list.len() / 8 {
-                            list.shrink_to_fit();
-                        }
-                    }
-                    out
-                })
-                .collect();
-            (names, fields)
-        })
-        .collect();
-
-    // Local ids -> global ids, chunk by chunk in case order.
     let mut global: FxHashMap<String, u32> = FxHashMap::default();
     let mut tokens: Vec<String> = Vec::new();
-    let remaps: Vec<Vec<u32>> = chunks
-        .iter_mut()
-        .map(|(names, _)| {
-            std::mem::take(names)
-                .into_iter()
-                .map(|name| {
-                    *global.entry(name).or_insert_with_key(|name| {
-                        tokens.push(name.clone());
-                        tokens.len() as u32 - 1
+    let mut fields: Vec<Fields> = Vec::with_capacity(docs.len());
+    for batch in docs.chunks(TOKENIZE_BATCH) {
+        let mut chunks: Vec<(Vec<String>, Vec<[Vec<u32>; 4]>)> = batch
+            .par_chunks(TOKENIZE_CHUNK)
+            .map(tokenize_chunk)
+            .collect();
+        // Local ids -> global ids, chunk by chunk in case order.
+        let remaps: Vec<Vec<u32>> = chunks
+            .iter_mut()
+            .map(|(names, _)| {
+                std::mem::take(names)
+                    .into_iter()
+                    .map(|name| {
+                        *global.entry(name).or_insert_with_key(|name| {
+                            tokens.push(name.clone());
+                            tokens.len() as u32 - 1
+                        })
                     })
-                })
-                .collect()
-        })
-        .collect();
-    drop(global);
-    let fields = chunks
-        .into_par_iter()
-        .zip(remaps)
-        .flat_map_iter(|((_, mut fields), remap)| {
-            for fs in &mut fields {
-                for toks in fs.iter_mut() {
-                    for t in toks.iter_mut().filter(|t| **t != GAP) {
-                        *t = remap[*t as usize];
-                    }
-                }
-            }
-            fields
-        })
-        .collect();
+                    .collect()
+            })
+            .collect();
+        fields.par_extend(chunks.into_par_iter().zip(remaps).flat_map_iter(
+            |((_, local), remap)| {
+                local
+                    .into_iter()
+                    .map(move |fs| fs.map(|toks| Tokens::new(&toks, |t| remap[t as usize])))
+            },
+        ));
+    }
     (tokens, fields)
+}
+
+/// Tokenises a few cases with ids of their own (first occurrence first): the names, and
+/// per case and field the ids by position.
+fn tokenize_chunk(chunk: &[&SearchDoc]) -> (Vec<String>, Vec<[Vec<u32>; 4]>) {
+    let mut ids: FxHashMap<String, u32> = FxHashMap::default();
+    // Ideographs, most of the tokens, are looked up by code point (id + 1; 0 is none
+    // yet) instead of hashed.
+    let mut ideographs = vec![0u32; UNIFIED_IDEOGRAPHS.clone().count()];
+    let mut names: Vec<String> = Vec::new();
+    let fields = chunk
+        .iter()
+        .map(|d| {
+            let texts: [&str; 4] = [&d.title, &d.summary, &d.meta, &d.body];
+            texts.map(|text| {
+                // Never more positions than characters: one allocation, no growth.
+                let mut list = Vec::with_capacity(text.chars().count());
+                for_each_token(text, |tok, pos| {
+                    let slot = ideograph_slot(tok);
+                    let known = match slot {
+                        Some(i) => ideographs[i].checked_sub(1),
+                        None => ids.get(tok).copied(),
+                    };
+                    let id = known.unwrap_or_else(|| {
+                        let id = names.len() as u32;
+                        names.push(tok.to_string());
+                        match slot {
+                            Some(i) => ideographs[i] = id + 1,
+                            None => {
+                                ids.insert(tok.to_string(), id);
+                            }
+                        }
+                        id
+                    });
+                    list.resize(pos as usize, GAP);
+                    list.push(id);
+                });
+                list
+            })
+        })
+        .collect();
+    (names, fields)
 }
 
 /// Postings being collected for one gram, with the state of the case being scanned.
@@ -490,11 +590,7 @@ impl Slot {
 fn collect_unigrams(fields: &[Fields], ntokens: usize, parts: usize) -> Vec<Postings> {
     let found = collect_by_chunks(fields, parts, |doc, out: &mut Vec<Occurrence<u32>>| {
         for (f, toks) in fields[doc].iter().enumerate() {
-            out.extend(
-                toks.iter()
-                    .filter(|&&id| id != GAP)
-                    .map(|&id| (id, f, None)),
-            );
+            out.extend(toks.ids().map(|id| (id, f, None)));
         }
     });
     let mut out = vec![Postings::default(); ntokens];
@@ -504,12 +600,16 @@ fn collect_unigrams(fields: &[Fields], ntokens: usize, parts: usize) -> Vec<Post
     out
 }
 
-/// Every pair of adjacent tokens, keyed by both ids in one `u64`.
-fn collect_bigrams(fields: &[Fields], parts: usize) -> Vec<(u64, Postings)> {
+/// Every pair of adjacent tokens whose key (both ids in one `u64`) `wanted` takes.
+fn collect_bigrams(
+    fields: &[Fields],
+    parts: usize,
+    wanted: impl Fn(u64) -> bool + Sync,
+) -> Vec<(u64, Postings)> {
     collect_by_chunks(fields, parts, |doc, out: &mut Vec<Occurrence<u64>>| {
         for (f, toks) in fields[doc].iter().enumerate() {
             for i in 0..toks.len() {
-                if let Some(key) = bigram_key(toks, i) {
+                if let Some(key) = bigram_key(toks, i).filter(|&k| wanted(k)) {
                     out.push((key, f, Some(i as u32)));
                 }
             }
@@ -718,6 +818,19 @@ mod tests {
     }
 
     #[test]
+    fn ids_beyond_sixteen_bits_are_kept_aside_and_read_back() {
+        let local = [0, GAP, 1, 2, GAP, 3];
+        let ids = [7, 65_533, 65_534, 1 << 20];
+        let toks = Tokens::new(&local, |t| ids[t as usize]);
+        let got: Vec<Option<u32>> = (0..=local.len()).map(|i| toks.get(i)).collect();
+        let want = [7, GAP, 65_533, 65_534, GAP, 1 << 20].map(Some);
+        assert_eq!(got[..local.len()], want);
+        assert_eq!(got[local.len()], None, "past the end");
+        assert_eq!(toks.wide.len(), 2, "only the ids that do not fit");
+        assert_eq!(toks.ids().collect::<Vec<_>>(), [7, 65_533, 65_534, 1 << 20]);
+    }
+
+    #[test]
     fn separators_are_gaps_between_positions() {
         // `五社、联动`: the two words are not adjacent, so no bigram spans the comma.
         let docs = [SearchDoc {
@@ -727,9 +840,9 @@ mod tests {
         let refs: Vec<&SearchDoc> = docs.iter().collect();
         let (tokens, fields) = tokenize_all(&refs);
         let body = &fields[0][3];
-        let names: Vec<&str> = body
-            .iter()
-            .map(|&t| {
+        let names: Vec<&str> = (0..body.len())
+            .filter_map(|i| body.get(i))
+            .map(|t| {
                 if t == GAP {
                     "|"
                 } else {

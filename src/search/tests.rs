@@ -415,3 +415,18 @@ fn snippets_deep_in_the_body_load_only_the_chunks_up_to_the_match() {
     // Head, chunk 1, then chunk 2 holds the match; chunk 3 is never fetched.
     assert_eq!(chunks, vec!["doc/0-1", "doc/0-2"]);
 }
+
+#[test]
+fn phrases_of_rare_tokens_beyond_the_first_65534_are_found() {
+    // 70,000 numbers: the later ones get token ids that do not fit in 16 bits.
+    let many: String = (0..70_000).map(|n| format!("第{n}号，")).collect();
+    let docs = vec![
+        case("many/", "2024-01-01", "编号", "", &many),
+        case("one/", "2023-01-01", "单个", "", "第69999号与第12号"),
+    ];
+    let dir = site(&docs);
+    assert_eq!(urls(&run(dir.path(), "第69999号")), ["many/", "one/"]);
+    assert_eq!(urls(&run(dir.path(), "第69998号")), ["many/"]);
+    assert_eq!(urls(&run(dir.path(), "69999号与")), ["one/"]);
+    assert!(run(dir.path(), "第69999号与第69998号").hits.is_empty());
+}
