@@ -428,7 +428,7 @@ fn tokenize_all(docs: &[&SearchDoc]) -> (Vec<String>, Vec<Fields>) {
     let mut tokens: Vec<String> = Vec::new();
     let mut fields: Vec<Fields> = Vec::with_capacity(docs.len());
     for batch in docs.chunks(TOKENIZE_BATCH) {
-        let mut chunks: Vec<(Vec<String>, Vec<[Vec<u32>; 4]>)> = batch
+        let mut chunks: Vec<LocalChunk> = batch
             .par_chunks(TOKENIZE_CHUNK)
             .map(tokenize_chunk)
             .collect();
@@ -458,9 +458,12 @@ fn tokenize_all(docs: &[&SearchDoc]) -> (Vec<String>, Vec<Fields>) {
     (tokens, fields)
 }
 
+/// Token names of a chunk of cases, and per case and field the chunk's ids by position.
+type LocalChunk = (Vec<String>, Vec<[Vec<u32>; 4]>);
+
 /// Tokenises a few cases with ids of their own (first occurrence first): the names, and
 /// per case and field the ids by position.
-fn tokenize_chunk(chunk: &[&SearchDoc]) -> (Vec<String>, Vec<[Vec<u32>; 4]>) {
+fn tokenize_chunk(chunk: &[&SearchDoc]) -> LocalChunk {
     let mut ids: FxHashMap<String, u32> = FxHashMap::default();
     // Ideographs, most of the tokens, are looked up by code point (id + 1; 0 is none
     // yet) instead of hashed.
