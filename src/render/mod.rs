@@ -69,12 +69,18 @@ impl<'a> Counting<'a> {
     }
 }
 
-impl Output for Counting<'_> {
-    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+impl Counting<'_> {
+    fn count(&self, path: &str) {
         if path.ends_with(".html") {
             self.pages.fetch_add(1, Ordering::Relaxed);
         }
         self.files.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl Output for Counting<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        self.count(path);
         self.inner.write(path, bytes)
     }
 
@@ -83,10 +89,7 @@ impl Output for Counting<'_> {
     }
 
     fn write_parts(&self, path: &str, fill: &mut Fill<'_>) -> Result<()> {
-        if path.ends_with(".html") {
-            self.pages.fetch_add(1, Ordering::Relaxed);
-        }
-        self.files.fetch_add(1, Ordering::Relaxed);
+        self.count(path);
         self.inner.write_parts(path, fill)
     }
 }
@@ -212,8 +215,8 @@ pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
         };
     }
     // Print editions repeat the cases and are `noindex`: written past the sitemap's
-    // recorder. A print edition is one large template run (one thread for most of it), so
-    // it runs beside the other renderers rather than before them. The output does not
+    // recorder. A print edition's frame (contents, metadata tables) is one large template
+    // run on one thread, so it runs beside the other renderers rather than before them. The output does not
     // depend on the order: every renderer writes its own files.
     let (printed, rest) = rayon::join(
         || timer.time("render print", || print::render(&r, out)),
