@@ -115,7 +115,10 @@ for n in "${SIZES[@]}"; do
   manifest=$corpus/casebook/bench-manifest.json
   # Same N + seed + generator = same bytes: reuse a corpus unless the generator's sources
   # (not its binary, which every cargo build touches) or the peers' templates are newer.
-  stale=$(find "$ROOT/bench/gen_corpus.rs" "$ROOT/bench/peers" -newer "$manifest" 2>/dev/null | head -1)
+  stale=
+  if [ -f "$manifest" ]; then
+    stale=$(find "$ROOT/bench/gen_corpus.rs" "$ROOT/bench/peers" -newer "$manifest" | head -1)
+  fi
   if [ ! -f "$manifest" ] || [ -n "$stale" ]; then
     log "== generating $n cases (seed $SEED) in $corpus/{casebook,hugo,zola}"
     rm -rf "$corpus"
