@@ -7,7 +7,7 @@
 //! one too (`9200余`), otherwise it can only be "about" ([`Sum::about`], `约10.92万`).
 
 use super::Case;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,7 +26,11 @@ impl Sum {
     fn add(&mut self, value: f64, approx: bool, text: &str) {
         self.value += value;
         self.approx |= approx;
-        self.about |= approx && !is_lower_bound(text);
+        // Once "about", always: the text need not be read again (a large term's totals
+        // add hundreds of thousands of figures).
+        if approx && !self.about {
+            self.about = !is_lower_bound(text);
+        }
     }
 }
 
@@ -75,10 +79,11 @@ impl Totals {
         let mut provinces = FxHashSet::default();
         let mut regions = FxHashSet::default();
         // Keyed by the cases' own strings: one term's totals visit every case in it, and
-        // owned keys would copy two strings per beneficiary.
-        let mut groups: BTreeMap<(&str, &str), Sum> = BTreeMap::new();
-        let mut by_unit: BTreeMap<&str, Sum> = BTreeMap::new();
-        let mut by_source: BTreeMap<&str, Sum> = BTreeMap::new();
+        // owned keys would copy two strings per beneficiary. Hashed while summing (the
+        // sums add in case order either way), ordered once at the end.
+        let mut groups: FxHashMap<(&str, &str), Sum> = FxHashMap::default();
+        let mut by_unit: FxHashMap<&str, Sum> = FxHashMap::default();
+        let mut by_source: FxHashMap<&str, Sum> = FxHashMap::default();
         for case in cases {
             let m = &case.meta;
             t.cases += 1;

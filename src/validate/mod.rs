@@ -253,7 +253,6 @@ fn read_organizations(data: &DataFile, diags: &Diagnostics) -> BTreeMap<String, 
         let Some(name) = k.as_str().map(str::to_string) else {
             continue;
         };
-        let line = crate::load::yaml::line_of_key(&data.text, &name);
         let get = |m: &Mapping, key: &str| match m.get(key) {
             Some(Value::String(s)) => Some(s.clone()),
             Some(Value::Number(n)) => Some(n.to_string()),
@@ -281,7 +280,9 @@ fn read_organizations(data: &DataFile, diags: &Diagnostics) -> BTreeMap<String, 
                         fields::describe(&other)
                     ),
                 )
-                .line_opt(line)
+                // Looked up only for a problem: a scan of the file per organization
+                // would grow with the square of a large data file.
+                .line_opt(crate::load::yaml::line_of_key(&data.text, &name))
                 .hint("write `{website: https://…, founded: 2015, description: …}`"),
             ),
         }
