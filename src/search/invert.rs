@@ -157,10 +157,10 @@ pub fn invert_with(
         bigram_bytes(positions),
         ext_min,
         unpack_bigram,
-        |wanted| collect_bigrams(&fields, parts, wanted),
+        |pass| collect_bigrams(&fields, parts, pass),
         &mut |level| level_done(&tokens, 2, level),
     );
-    timer.report("  search: bigrams", bigram_start);
+    timer.report(&format!("  search: bigrams{}", common.note()), bigram_start);
     // Where a common gram starts, per case. For the first extension level these are the
     // common bigrams, found again by lookup rather than stored (at 100,000 cases that
     // list would hold most tokens of the corpus); later levels keep the (much shorter)
@@ -184,11 +184,13 @@ pub fn invert_with(
             common.level_bytes,
             ext_min,
             gram_of,
-            |wanted| {
+            |pass| {
                 collect_by_chunks(&fields, parts, |doc, out: &mut Vec<Occurrence<u64>>| {
                     each_start(doc, &mut |start| {
                         let toks = &fields[doc][start.field()];
-                        if let Some(key) = extension_key(toks, start, len).filter(|&k| wanted(k)) {
+                        if let Some(key) =
+                            extension_key(toks, start, len).filter(|&k| pass.takes(k))
+                        {
                             out.push((key, start.field(), Some(start.index() as u32)));
                         }
                     });
@@ -222,7 +224,10 @@ pub fn invert_with(
                 })
                 .collect()
         });
-        timer.report(&format!("  search: {len}-grams"), level_start);
+        timer.report(
+            &format!("  search: {len}-grams{}", next.note()),
+            level_start,
+        );
         common = next;
     }
     tokens
@@ -312,9 +317,21 @@ struct Common {
     grams: Vec<GramIds>,
     /// Position bytes of the whole level (all grams of this length, common or not).
     level_bytes: usize,
+    /// Passes the level was collected in.
+    passes: u64,
 }
 
 impl Common {
+    /// " (… MB of positions, … passes, … common)" for the timings.
+    fn note(&self) -> String {
+        format!(
+            " ({:.0} MB of positions in {} pass(es), {} common)",
+            self.level_bytes as f64 / 1e6,
+            self.passes,
+            self.grams.len()
+        )
+    }
+
     /// Numbers the common grams of (a pass of) a level and counts its position bytes.
     fn add<'a>(
         &mut self,
@@ -340,13 +357,17 @@ fn collect_in_passes(
     bytes: usize,
     ext_min: usize,
     gram_of: impl Fn(u64) -> GramIds,
-    collect: impl Fn(&(dyn Fn(u64) -> bool + Sync)) -> Vec<(u64, Postings)>,
+    collect: impl Fn(Pass) -> Vec<(u64, Postings)>,
     done: &mut dyn FnMut(Vec<(GramIds, Postings)>),
 ) -> Common {
     let mut common = Common::default();
     let passes = passes_for(bytes);
+    common.passes = passes;
     for pass in 0..passes {
-        let level = collect(&|key| pass_of(key, passes) == pass);
+        let level = collect(Pass {
+            index: pass,
+            of: passes,
+        });
         common.add(level.iter().map(|(k, p)| (*k, gram_of(*k), p)), ext_min);
         done(level.into_iter().map(|(k, p)| (gram_of(k), p)).collect());
     }
@@ -362,7 +383,7 @@ fn bigram_bytes(positions: usize) -> usize {
 
 /// Position bytes a pass of a level collects at most, about: a level of 100,000 cases
 /// holds 200–300 MB of positions, and collecting them takes about twice that.
-const PASS_BYTES: usize = 128 << 20;
+const PASS_BYTES: usize = 192 << 20;
 
 /// How many passes a level whose positions take about `bytes` is collected in. It
 /// depends on the corpus only (not on the number of threads), so the output does not.
@@ -370,9 +391,22 @@ fn passes_for(bytes: usize) -> u64 {
     bytes.div_ceil(PASS_BYTES).max(1) as u64
 }
 
-/// The pass that collects gram `key` (a hash other than the partition's).
-fn pass_of(key: u64, passes: u64) -> u64 {
-    (key.wrapping_mul(0xD6E8_FEB8_6659_FD93) >> 40) % passes
+/// One pass of [`collect_in_passes`]: the slice of the key space it collects.
+#[derive(Clone, Copy)]
+struct Pass {
+    index: u64,
+    of: u64,
+}
+
+impl Pass {
+    /// Whether gram `key` is collected in this pass. Called at every position of the
+    /// corpus in every pass, so it takes the pass by a multiply rather than a division
+    /// (a hash other than the partition's).
+    #[inline]
+    fn takes(self, key: u64) -> bool {
+        self.of == 1
+            || ((key.wrapping_mul(0xD6E8_FEB8_6659_FD93) >> 32) * self.of) >> 32 == self.index
+    }
 }
 
 /// Calls `f` where a common bigram starts in a case's fields.
@@ -611,16 +645,12 @@ fn collect_unigrams(fields: &[Fields], ntokens: usize, parts: usize) -> Vec<Post
     out
 }
 
-/// Every pair of adjacent tokens whose key (both ids in one `u64`) `wanted` takes.
-fn collect_bigrams(
-    fields: &[Fields],
-    parts: usize,
-    wanted: &(dyn Fn(u64) -> bool + Sync),
-) -> Vec<(u64, Postings)> {
+/// Every pair of adjacent tokens whose key (both ids in one `u64`) `pass` takes.
+fn collect_bigrams(fields: &[Fields], parts: usize, pass: Pass) -> Vec<(u64, Postings)> {
     collect_by_chunks(fields, parts, |doc, out: &mut Vec<Occurrence<u64>>| {
         for (f, toks) in fields[doc].iter().enumerate() {
             for i in 0..toks.len() {
-                if let Some(key) = bigram_key(toks, i).filter(|&k| wanted(k)) {
+                if let Some(key) = bigram_key(toks, i).filter(|&k| pass.takes(k)) {
                     out.push((key, f, Some(i as u32)));
                 }
             }
@@ -713,25 +743,60 @@ where
     }
     per_part
         .into_par_iter()
-        .flat_map_iter(|tables| {
-            let mut merged: Table<K> = Table::new();
-            for t in tables {
-                for (k, s) in t.slots {
-                    match merged.index.get(&k) {
-                        Some(&at) => merged.slots[at as usize].1.append(s),
-                        None => {
-                            merged.index.insert(k, merged.slots.len() as u32);
-                            merged.slots.push((k, s));
-                        }
-                    }
+        .flat_map_iter(merge_chunks)
+        .collect()
+}
+
+/// Merges the tables of one partition, in case order, into one slot per key. A key found
+/// in several chunks gets lists of exactly the merged size, and each chunk's lists are
+/// freed as soon as they are copied: grown by appending, the merged lists would keep up
+/// to twice their size (an allocator keeps a block that shrinks by less than half), and
+/// a level of 100,000 cases holds hundreds of megabytes of them.
+fn merge_chunks<K: PartitionKey>(tables: Vec<Table<K>>) -> impl Iterator<Item = (K, Postings)> {
+    // Where each key goes, how many chunks hold it, and the bytes of its merged lists.
+    let mut index: FxHashMap<K, u32> = FxHashMap::default();
+    let mut sizes: Vec<(u32, usize, usize)> = Vec::new();
+    for t in &tables {
+        for (k, s) in &t.slots {
+            let at = *index.entry(*k).or_insert_with(|| {
+                sizes.push((0, 0, 0));
+                sizes.len() as u32 - 1
+            });
+            let size = &mut sizes[at as usize];
+            size.0 += 1;
+            size.1 += s.postings.len();
+            size.2 += s.positions.len();
+        }
+    }
+    let mut merged: Vec<Option<(K, Slot)>> = (0..sizes.len()).map(|_| None).collect();
+    for t in tables {
+        for (k, s) in t.slots {
+            let at = index[&k] as usize;
+            match &mut merged[at] {
+                Some((_, m)) => m.append(s),
+                None if sizes[at].0 == 1 => merged[at] = Some((k, s)),
+                // The first of several: copied into lists of the merged size (the doc
+                // deltas of later chunks are never longer than the numbers they replace).
+                None => {
+                    let (_, post, pos) = sizes[at];
+                    let mut first = Slot {
+                        postings: Vec::with_capacity(post),
+                        positions: Vec::with_capacity(pos),
+                        ..Slot::new()
+                    };
+                    first.postings.extend_from_slice(&s.postings);
+                    first.positions.extend_from_slice(&s.positions);
+                    first.df = s.df;
+                    first.last_doc = s.last_doc;
+                    merged[at] = Some((k, first));
                 }
             }
-            merged
-                .slots
-                .into_iter()
-                .map(|(k, s)| (k, s.into_postings()))
-        })
-        .collect()
+        }
+    }
+    merged
+        .into_iter()
+        .flatten()
+        .map(|(k, s)| (k, s.into_postings()))
 }
 
 #[cfg(test)]
@@ -914,6 +979,53 @@ mod tests {
         assert_eq!(docs, vec![0, 2]);
         let wu = find(&inv, &["五", "社"]).expect("bigram 五社");
         assert_eq!(wu.df, 3);
+    }
+
+    #[test]
+    fn merged_chunks_and_passes_give_the_postings_of_one_scan() {
+        // Keys in one chunk, in some, and in every chunk (of up to 7): merged, and split
+        // over passes, the postings must be those of one scan of all cases.
+        let docs: Vec<SearchDoc> = (0..50)
+            .map(|i| SearchDoc {
+                body: format!("社工{}站，五社联动{}，服务中心", i % 5, i % 11).into(),
+                ..SearchDoc::default()
+            })
+            .collect();
+        let refs: Vec<&SearchDoc> = docs.iter().collect();
+        let (_, fields) = tokenize_all(&refs);
+        let sorted = |mut v: Vec<(u64, Postings)>| {
+            v.sort_by_key(|e| e.0);
+            v
+        };
+        let whole = sorted(collect_bigrams(&fields, 1, Pass { index: 0, of: 1 }));
+        assert!(
+            whole.iter().any(|(_, p)| p.df == 50),
+            "a bigram in every case"
+        );
+        assert!(
+            whole.iter().any(|(_, p)| p.df < 10),
+            "bigrams in a few cases"
+        );
+        assert_eq!(
+            sorted(collect_bigrams(&fields, 7, Pass { index: 0, of: 1 })),
+            whole
+        );
+        let passes: Vec<(u64, Postings)> = (0..3)
+            .flat_map(|index| collect_bigrams(&fields, 7, Pass { index, of: 3 }))
+            .collect();
+        let in_each: Vec<usize> = (0..3)
+            .map(|index| {
+                whole
+                    .iter()
+                    .filter(|(k, _)| Pass { index, of: 3 }.takes(*k))
+                    .count()
+            })
+            .collect();
+        assert!(
+            in_each.iter().all(|&n| n > 0),
+            "every pass takes some keys: {in_each:?}"
+        );
+        assert_eq!(sorted(passes), whole);
     }
 
     #[test]
