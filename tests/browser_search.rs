@@ -280,6 +280,8 @@ fn search_page_agrees_with_the_engine_on_every_index_layout() {
         own_postings_min: 32,
         ext_min: 16,
         shard_target: 256,
+        // Levels collected in several passes, as at 100,000 cases.
+        pass_bytes: 2000,
     };
     std::fs::remove_dir_all(site.path().join("search/idx")).expect("remove index");
     for f in build_with(&docs, &lay) {

@@ -4,7 +4,7 @@
 
 use super::codec::{self, hex, put_varint};
 use super::facets::{self, key_slug, NAMES_PER_CHUNK};
-use super::invert::{gram_len, invert_with, GramIds, Postings, MAX_GRAM, NONE};
+use super::invert::{gram_len, invert_with, GramIds, Postings, MAX_GRAM, NONE, PASS_BYTES};
 use super::tokenize::gram_key;
 use super::{IndexFile, SearchDoc, INDEX_DIR};
 use rayon::prelude::*;
@@ -44,6 +44,8 @@ pub struct Layout {
     pub own_postings_min: usize,
     pub ext_min: usize,
     pub shard_target: usize,
+    /// Position bytes the inversion collects per pass (see `invert::PASS_BYTES`).
+    pub pass_bytes: usize,
 }
 
 impl Default for Layout {
@@ -54,6 +56,7 @@ impl Default for Layout {
             own_postings_min: OWN_POSTINGS_MIN,
             ext_min: EXT_MIN,
             shard_target: SHARD_TARGET,
+            pass_bytes: PASS_BYTES,
         }
     }
 }
@@ -381,9 +384,12 @@ pub fn write_with<E: Send>(
     };
     let (tokens, displayed) = rayon::join(
         || {
-            invert_with(&docs, lay.ext_min, &mut |tokens, len, level| {
-                lay_out.level(tokens, len, level)
-            })
+            invert_with(
+                &docs,
+                lay.ext_min,
+                lay.pass_bytes,
+                &mut |tokens, len, level| lay_out.level(tokens, len, level),
+            )
         },
         || {
             let timer = crate::render::StageTimer::from_env();

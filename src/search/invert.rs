@@ -126,6 +126,7 @@ pub type LevelDone<'a> = dyn FnMut(&[String], usize, Vec<(GramIds, Postings)>) +
 pub fn invert_with(
     docs: &[&SearchDoc],
     ext_min: usize,
+    pass_bytes: usize,
     level_done: &mut LevelDone<'_>,
 ) -> Vec<String> {
     let timer = crate::render::StageTimer::from_env();
@@ -154,7 +155,7 @@ pub fn invert_with(
     let bigram_start = std::time::Instant::now();
     let positions: usize = fields.iter().flatten().map(Tokens::len).sum();
     let mut common = collect_in_passes(
-        bigram_bytes(positions),
+        passes_for(bigram_bytes(positions), pass_bytes),
         ext_min,
         unpack_bigram,
         |pass| collect_bigrams(&fields, parts, pass),
@@ -181,7 +182,7 @@ pub fn invert_with(
             g
         };
         let next = collect_in_passes(
-            common.level_bytes,
+            passes_for(common.level_bytes, pass_bytes),
             ext_min,
             gram_of,
             |pass| {
@@ -348,28 +349,34 @@ impl Common {
     }
 }
 
-/// Collects a level whose positions take about `bytes`, in passes over slices of its
-/// keys when it is large (see [`passes_for`]): `collect` gathers the grams whose key
-/// the filter it is given takes, and `done` gets each pass as a level of its own, so
-/// one pass is laid out (and its largest lists freed) before the next is collected.
-/// Returns the level's common grams.
+/// Collects a level in `passes` over slices of its keys (see [`passes_for`]): `collect`
+/// gathers the grams whose key the [`Pass`] it is given takes, and `done` gets each pass
+/// as a level of its own, so one pass is laid out (and its largest lists freed) before
+/// the next is collected. Returns the level's common grams.
 fn collect_in_passes(
-    bytes: usize,
+    passes: u64,
     ext_min: usize,
     gram_of: impl Fn(u64) -> GramIds,
     collect: impl Fn(Pass) -> Vec<(u64, Postings)>,
     done: &mut dyn FnMut(Vec<(GramIds, Postings)>),
 ) -> Common {
-    let mut common = Common::default();
-    let passes = passes_for(bytes);
-    common.passes = passes;
+    let mut common = Common {
+        passes,
+        ..Common::default()
+    };
     for pass in 0..passes {
-        let level = collect(Pass {
+        let mut level: Vec<(GramIds, u64, Postings)> = collect(Pass {
             index: pass,
             of: passes,
-        });
-        common.add(level.iter().map(|(k, p)| (*k, gram_of(*k), p)), ext_min);
-        done(level.into_iter().map(|(k, p)| (gram_of(k), p)).collect());
+        })
+        .into_iter()
+        .map(|(k, p)| (gram_of(k), k, p))
+        .collect();
+        // In gram order, so the ids of the common grams (and with them the keys and
+        // passes of the next level) do not depend on how the cases were chunked.
+        level.sort_unstable_by_key(|e| e.0);
+        common.add(level.iter().map(|(g, k, p)| (*k, *g, p)), ext_min);
+        done(level.into_iter().map(|(g, _, p)| (g, p)).collect());
     }
     common
 }
@@ -382,13 +389,17 @@ fn bigram_bytes(positions: usize) -> usize {
 }
 
 /// Position bytes a pass of a level collects at most, about: a level of 100,000 cases
-/// holds 200–300 MB of positions, and collecting them takes about twice that.
-const PASS_BYTES: usize = 192 << 20;
+/// holds 160–300 MB of positions, and collecting them takes about twice that. Each pass
+/// scans every case again (about a second per pass at 100,000 cases), so passes are as
+/// large as the 4 GiB that a 100,000-case build may take allows: with 192 MiB its peak is
+/// 3.81 GiB (128 MiB: 3.70 GiB and 3, 3, 3, 2, 2 passes; 256 MiB: 4.05 GiB).
+pub const PASS_BYTES: usize = 192 << 20;
 
-/// How many passes a level whose positions take about `bytes` is collected in. It
-/// depends on the corpus only (not on the number of threads), so the output does not.
-fn passes_for(bytes: usize) -> u64 {
-    bytes.div_ceil(PASS_BYTES).max(1) as u64
+/// How many passes of up to `pass_bytes` ([`PASS_BYTES`] but in tests) a level whose
+/// positions take about `bytes` is collected in. It depends on the corpus only (not on
+/// the number of threads), so the output does not.
+fn passes_for(bytes: usize, pass_bytes: usize) -> u64 {
+    bytes.div_ceil(pass_bytes.max(1)).max(1) as u64
 }
 
 /// One pass of [`collect_in_passes`]: the slice of the key space it collects.
@@ -572,12 +583,13 @@ impl Slot {
         }
     }
 
-    /// Adds one occurrence; returns true when it is the first in this case.
-    fn add(&mut self, doc: u32, field: usize, pos: Option<u32>) -> bool {
+    /// Adds one occurrence; cases come in increasing order. The case before is closed
+    /// when the first occurrence of a later one comes (and the last by [`Slot::close`]).
+    fn add(&mut self, doc: u32, field: usize, pos: Option<u32>) {
         let first_in_doc = self.cur_doc != doc;
         if first_in_doc {
+            self.close();
             self.cur_doc = doc;
-            self.tf = [0; 4];
         }
         if let Some(p) = pos {
             // Positions restart absolute at each case and each field.
@@ -591,12 +603,15 @@ impl Slot {
         }
         self.cur_field = field;
         self.tf[field] += 1;
-        first_in_doc
     }
 
-    /// Closes the current case: writes its doc delta and term frequencies.
-    fn finish_doc(&mut self) {
+    /// Closes the current case, if any: writes its doc delta and term frequencies.
+    fn close(&mut self) {
         let doc = self.cur_doc;
+        if doc == NONE {
+            return;
+        }
+        self.cur_doc = NONE;
         let delta = if self.df == 0 {
             doc
         } else {
@@ -606,6 +621,7 @@ impl Slot {
         super::index::put_tf_header(&mut self.postings, &self.tf);
         self.last_doc = doc;
         self.df += 1;
+        self.tf = [0; 4];
     }
 
     /// Appends the postings of `later`, collected from cases after all of this slot's.
@@ -678,28 +694,9 @@ impl PartitionKey for u64 {
     }
 }
 
-/// Slots of one partition: key -> index into the slot list.
-struct Table<K> {
-    index: FxHashMap<K, u32>,
-    slots: Vec<(K, Slot)>,
-}
-
-impl<K: PartitionKey> Table<K> {
-    fn new() -> Self {
-        Table {
-            index: FxHashMap::default(),
-            slots: Vec::new(),
-        }
-    }
-
-    fn slot(&mut self, k: K) -> u32 {
-        let slots = &mut self.slots;
-        *self.index.entry(k).or_insert_with(|| {
-            slots.push((k, Slot::new()));
-            slots.len() as u32 - 1
-        })
-    }
-}
+/// Slots of one partition of one chunk of cases, by key (held in the table itself: each
+/// occurrence costs one cache miss fewer than through an index).
+type Table<K> = FxHashMap<K, Slot>;
 
 /// Runs `scan(case)` over every case and collects the postings of what it finds. The
 /// cases are split into contiguous chunks scanned in parallel, each into one table per
@@ -714,22 +711,20 @@ where
     let chunks: Vec<Vec<Table<K>>> = (0..fields.len().div_ceil(chunk_len))
         .into_par_iter()
         .map(|c| {
-            let mut tables: Vec<Table<K>> = (0..parts).map(|_| Table::new()).collect();
+            let mut tables: Vec<Table<K>> = (0..parts).map(|_| Table::default()).collect();
             let mut found: Vec<Occurrence<K>> = Vec::new();
-            let mut touched: Vec<(u32, u32)> = Vec::new();
             for doc in c * chunk_len..((c + 1) * chunk_len).min(fields.len()) {
                 found.clear();
                 scan(doc, &mut found);
                 for &(k, f, pos) in &found {
-                    let p = k.partition(parts);
-                    let at = tables[p].slot(k);
-                    if tables[p].slots[at as usize].1.add(doc as u32, f, pos) {
-                        touched.push((p as u32, at));
-                    }
+                    tables[k.partition(parts)]
+                        .entry(k)
+                        .or_insert_with(Slot::new)
+                        .add(doc as u32, f, pos);
                 }
-                for (p, at) in touched.drain(..) {
-                    tables[p as usize].slots[at as usize].1.finish_doc();
-                }
+            }
+            for slot in tables.iter_mut().flat_map(|t| t.values_mut()) {
+                slot.close();
             }
             tables
         })
@@ -757,7 +752,7 @@ fn merge_chunks<K: PartitionKey>(tables: Vec<Table<K>>) -> impl Iterator<Item = 
     let mut index: FxHashMap<K, u32> = FxHashMap::default();
     let mut sizes: Vec<(u32, usize, usize)> = Vec::new();
     for t in &tables {
-        for (k, s) in &t.slots {
+        for (k, s) in t {
             let at = *index.entry(*k).or_insert_with(|| {
                 sizes.push((0, 0, 0));
                 sizes.len() as u32 - 1
@@ -770,7 +765,7 @@ fn merge_chunks<K: PartitionKey>(tables: Vec<Table<K>>) -> impl Iterator<Item = 
     }
     let mut merged: Vec<Option<(K, Slot)>> = (0..sizes.len()).map(|_| None).collect();
     for t in tables {
-        for (k, s) in t.slots {
+        for (k, s) in t {
             let at = index[&k] as usize;
             match &mut merged[at] {
                 Some((_, m)) => m.append(s),
@@ -817,7 +812,7 @@ mod tests {
     /// Inverts `docs` (in id order), keeping every level of grams.
     fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
         let (mut grams, mut unigrams) = (Vec::new(), Vec::new());
-        let tokens = invert_with(docs, ext_min, &mut |_, len, level| {
+        let tokens = invert_with(docs, ext_min, PASS_BYTES, &mut |_, len, level| {
             if len == 1 {
                 unigrams = level.into_iter().map(|(_, p)| p).collect();
             } else {

@@ -300,8 +300,18 @@ impl Lcg {
 /// so phrases collide often and every position layout (inline, shard, own file) is used.
 #[test]
 fn phrases_match_exactly_like_substring_search() {
+    phrases_match_exactly_with(super::index::Layout::default().pass_bytes);
+}
+
+/// The same with every level of grams collected in several passes (as at 100,000 cases).
+#[test]
+fn phrases_match_exactly_when_levels_are_collected_in_passes() {
+    phrases_match_exactly_with(3000);
+}
+
+/// 600 cases written in a dozen characters, so phrases collide often.
+fn colliding_corpus(rng: &mut Lcg) -> (Vec<char>, Vec<SearchDoc>) {
     let alphabet: Vec<char> = "社社社工工站五联动老小一，".chars().collect();
-    let mut rng = Lcg(7);
     let docs: Vec<SearchDoc> = (0..600)
         .map(|i| {
             let len = 20 + rng.next() % 400;
@@ -320,15 +330,43 @@ fn phrases_match_exactly_like_substring_search() {
             )
         })
         .collect();
-    // Small thresholds: inline, sharded and own files for positions and postings, and
-    // extension grams (trigrams, 4-grams) all occur.
-    let lay = super::index::Layout {
+    (alphabet, docs)
+}
+
+/// Small thresholds: inline, sharded and own files for positions and postings, and
+/// extension grams (trigrams, 4-grams) all occur.
+fn small_layout(pass_bytes: usize) -> super::index::Layout {
+    super::index::Layout {
         inline_max: 8,
         own_file_min: 600,
         own_postings_min: 200,
         ext_min: 300,
         shard_target: 512,
+        pass_bytes,
+    }
+}
+
+#[test]
+fn an_index_collected_in_passes_does_not_depend_on_the_number_of_threads() {
+    let (_, docs) = colliding_corpus(&mut Lcg(7));
+    let with_threads = |n: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap_or_else(|e| panic!("thread pool: {e}"));
+        let mut files = pool.install(|| super::index::build_with(&docs, &small_layout(3000)));
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
     };
+    let one = with_threads(1);
+    assert!(one.len() > 50, "a sharded index ({} files)", one.len());
+    assert!(one == with_threads(3), "same files with 1 and 3 threads");
+}
+
+fn phrases_match_exactly_with(pass_bytes: usize) {
+    let mut rng = Lcg(7);
+    let (alphabet, docs) = colliding_corpus(&mut rng);
+    let lay = small_layout(pass_bytes);
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     write_files(dir.path(), super::index::build_with(&docs, &lay));
     let order = super::index::doc_order(&docs);
