@@ -391,8 +391,9 @@ fn bigram_bytes(positions: usize) -> usize {
 /// Position bytes a pass of a level collects at most, about: a level of 100,000 cases
 /// holds 160–300 MB of positions, and collecting them takes about twice that. Each pass
 /// scans every case again (about a second per pass at 100,000 cases), so passes are as
-/// large as the 4 GiB that a 100,000-case build may take allows: with 192 MiB its peak is
-/// 3.81 GiB (128 MiB: 3.70 GiB and 3, 3, 3, 2, 2 passes; 256 MiB: 4.05 GiB).
+/// large as the 4 GiB that a 100,000-case build may take allows: with 192 MiB the search
+/// alone peaks at 3.81 GiB and the whole build at 3.84 (128 MiB: 3.70 GiB and 3, 3, 3, 2,
+/// 2 passes; 256 MiB: 4.05 GiB for the search alone).
 pub const PASS_BYTES: usize = 192 << 20;
 
 /// How many passes of up to `pass_bytes` ([`PASS_BYTES`] but in tests) a level whose
@@ -560,7 +561,7 @@ fn tokenize_chunk(chunk: &[&SearchDoc]) -> LocalChunk {
 struct Slot {
     df: usize,
     last_doc: u32,
-    /// The case whose occurrences are being added ([`NONE`] before the first).
+    /// The case whose occurrences are being added ([`NONE`] when none is open).
     cur_doc: u32,
     cur_field: usize,
     prev_pos: u32,
