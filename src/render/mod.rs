@@ -216,8 +216,8 @@ pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
     }
     // Print editions repeat the cases and are `noindex`: written past the sitemap's
     // recorder. A print edition's frame (contents, metadata tables) is one large template
-    // run on one thread, so it runs beside the other renderers rather than before them. The output does not
-    // depend on the order: every renderer writes its own files.
+    // run on one thread, so it runs beside the other renderers rather than before them.
+    // The output does not depend on the order: every renderer writes its own files.
     let (printed, rest) = rayon::join(
         || timer.time("render print", || print::render(&r, out)),
         || {

@@ -279,11 +279,15 @@ struct Layouter<'a, E> {
 }
 
 impl<E: Send> Layouter<'_, E> {
-    fn level(&mut self, tokens: &[String], len: usize, mut level: Vec<(GramIds, Postings)>) {
+    fn level(&mut self, tokens: &[String], len: usize, level: Vec<(GramIds, Postings)>) {
         if self.failed.is_some() {
             return;
         }
-        level.sort_unstable_by_key(|a| a.0);
+        // `invert_with` hands levels over in gram order, which is the order of the files.
+        debug_assert!(
+            level.windows(2).all(|w| w[0].0 < w[1].0),
+            "level in gram order"
+        );
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
         for (g, p) in level {
             if len == 1 {

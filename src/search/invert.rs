@@ -121,8 +121,9 @@ pub type LevelDone<'a> = dyn FnMut(&[String], usize, Vec<(GramIds, Postings)>) +
 
 /// Inverts `docs` (in id order). A gram gets right-extensions when its encoded positions
 /// take more than `ext_min` bytes. Each level (unigrams by token id, without positions;
-/// then grams of 2 tokens, 3 …) goes to `level_done` as soon as it is complete, so a
-/// writer can lay it out and free it while the next is collected. Returns the tokens.
+/// then grams of 2 tokens, 3 …) goes to `level_done` in gram order as soon as it is
+/// complete (a large level in passes of up to `pass_bytes`, each a level of its own), so
+/// a writer can lay it out and free it while the next is collected. Returns the tokens.
 pub fn invert_with(
     docs: &[&SearchDoc],
     ext_min: usize,
@@ -771,8 +772,9 @@ fn merge_chunks<K: PartitionKey>(tables: Vec<Table<K>>) -> impl Iterator<Item = 
             match &mut merged[at] {
                 Some((_, m)) => m.append(s),
                 None if sizes[at].0 == 1 => merged[at] = Some((k, s)),
-                // The first of several: copied into lists of the merged size (the doc
-                // deltas of later chunks are never longer than the numbers they replace).
+                // The first of several: appended to an empty slot with lists of the
+                // merged size (the doc deltas of later chunks are never longer than the
+                // numbers they replace).
                 None => {
                     let (_, post, pos) = sizes[at];
                     let mut first = Slot {
@@ -780,10 +782,7 @@ fn merge_chunks<K: PartitionKey>(tables: Vec<Table<K>>) -> impl Iterator<Item = 
                         positions: Vec::with_capacity(pos),
                         ..Slot::new()
                     };
-                    first.postings.extend_from_slice(&s.postings);
-                    first.positions.extend_from_slice(&s.positions);
-                    first.df = s.df;
-                    first.last_doc = s.last_doc;
+                    first.append(s);
                     merged[at] = Some((k, first));
                 }
             }

@@ -347,20 +347,26 @@ fn small_layout(pass_bytes: usize) -> super::index::Layout {
 }
 
 #[test]
-fn an_index_collected_in_passes_does_not_depend_on_the_number_of_threads() {
+fn the_index_does_not_depend_on_the_number_of_threads_or_passes() {
     let (_, docs) = colliding_corpus(&mut Lcg(7));
-    let with_threads = |n: usize| {
+    let build = |threads: usize, pass_bytes: usize| {
         let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
+            .num_threads(threads)
             .build()
             .unwrap_or_else(|e| panic!("thread pool: {e}"));
-        let mut files = pool.install(|| super::index::build_with(&docs, &small_layout(3000)));
+        let mut files = pool.install(|| super::index::build_with(&docs, &small_layout(pass_bytes)));
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files
     };
-    let one = with_threads(1);
+    // 3,000 bytes a pass: dozens of passes per level for this corpus.
+    let one = build(1, 3000);
     assert!(one.len() > 50, "a sharded index ({} files)", one.len());
-    assert!(one == with_threads(3), "same files with 1 and 3 threads");
+    assert!(one == build(3, 3000), "same files with 1 and 3 threads");
+    let whole = super::index::Layout::default().pass_bytes;
+    assert!(
+        one == build(2, whole),
+        "same files as with one pass a level"
+    );
 }
 
 fn phrases_match_exactly_with(pass_bytes: usize) {
