@@ -279,6 +279,7 @@ fn search_page_agrees_with_the_engine_on_every_index_layout() {
         own_file_min: 64,
         own_postings_min: 32,
         ext_min: 16,
+        ext_share: usize::MAX,
         shard_target: 256,
         // Levels collected in several passes, as at 100,000 cases.
         pass_bytes: 2000,

@@ -4,7 +4,8 @@ search page and for Pagefind, on the same built site served over local HTTP.
 
 usage: probe.py SITE_DIR QUERIES_FILE OUT_JSON
 
-SITE_DIR is a casebook build with Pagefind's index in SITE_DIR/pagefind/. For each query
+SITE_DIR is a casebook build with Pagefind's index in SITE_DIR/pagefind/ (or without it, under
+ENGINES=casebook, which probes casebook alone). For each query
 a fresh page load runs the query; the local server (which forbids caching) records every
 file it sends and its size, including those fetched by web workers. Casebook: the search page with ?q=; done when the results list is
 filled. Pagefind: a harness page that calls pagefind.search() and loads data() for the first
@@ -47,6 +48,9 @@ window.__done = {count: r.results.length, urls: data.map(d => d.url)};
 
 def main():
     site, qfile, out = sys.argv[1], sys.argv[2], sys.argv[3]
+    # ENGINES=casebook probes casebook alone (no Pagefind index needed), e.g. to compare two
+    # casebook builds side by side.
+    engines = os.environ.get("ENGINES", "casebook pagefind").split()
     queries = [l.strip() for l in open(qfile, encoding="utf-8") if l.strip() and not l.startswith("#")]
     with open(os.path.join(site, "pf-harness.html"), "w") as f:
         f.write(HARNESS)
@@ -98,6 +102,9 @@ def main():
         client = [(n, b) for n, b in res if n.endswith("/search.js")]
         results.append({"engine": "casebook", "query": q, "count": v["count"], "requests": len(idx),
                         "index_bytes": sum(b for _, b in idx), "client_bytes": sum(b for _, b in client)})
+        if "pagefind" not in engines:
+            print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+            continue
         v, res = run(f"http://127.0.0.1:{port}/pf-harness.html?q={enc}", "return window.__done || null", "pagefind " + q)
         pf = [(n, b) for n, b in res if "/pagefind/" in n]
         client = [(n, b) for n, b in pf if n.endswith(".js") or ".wasm" in n or "pagefind-entry" in n]

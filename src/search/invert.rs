@@ -120,13 +120,15 @@ impl Tokens {
 pub type LevelDone<'a> = dyn FnMut(&[String], usize, Vec<(GramIds, Postings)>) + 'a;
 
 /// Inverts `docs` (in id order). A gram gets right-extensions when its encoded positions
-/// take more than `ext_min` bytes. Each level (unigrams by token id, without positions;
+/// take more than `ext_min` bytes and more than one `ext_share`-th of the corpus's bigram
+/// positions (see [`ext_threshold`]). Each level (unigrams by token id, without positions;
 /// then grams of 2 tokens, 3 …) goes to `level_done` in gram order as soon as it is
 /// complete (a large level in passes of up to `pass_bytes`, each a level of its own), so
 /// a writer can lay it out and free it while the next is collected. Returns the tokens.
 pub fn invert_with(
     docs: &[&SearchDoc],
     ext_min: usize,
+    ext_share: usize,
     pass_bytes: usize,
     level_done: &mut LevelDone<'_>,
 ) -> Vec<String> {
@@ -155,6 +157,7 @@ pub fn invert_with(
     // level scans less than the one before.
     let bigram_start = std::time::Instant::now();
     let positions: usize = fields.iter().flatten().map(Tokens::len).sum();
+    let ext_min = ext_threshold(ext_min, ext_share, positions);
     let mut common = collect_in_passes(
         passes_for(bigram_bytes(positions), pass_bytes),
         ext_min,
@@ -380,6 +383,16 @@ fn collect_in_passes(
         done(level.into_iter().map(|(g, _, p)| (g, p)).collect());
     }
     common
+}
+
+/// Position bytes above which a gram is common and gets right-extensions: `ext_min`, or one
+/// `ext_share`-th of the corpus's bigram positions if that is more. With a fixed size alone
+/// ever more grams pass it as a corpus grows (from 10,000 to 100,000 generated cases the
+/// positions of the extension levels grew 12–14×, and they were the build's critical
+/// path); with a share, the same grams are common at any size, each level grows with the
+/// corpus, and a reader's download for a phrase grows with it like every other list.
+fn ext_threshold(ext_min: usize, ext_share: usize, positions: usize) -> usize {
+    ext_min.max(bigram_bytes(positions) / ext_share.max(1))
 }
 
 /// About how many bytes the positions of a bigram level take, from the number of token
@@ -811,14 +824,25 @@ mod tests {
 
     /// Inverts `docs` (in id order), keeping every level of grams.
     fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
+        invert_shared(docs, ext_min, usize::MAX)
+    }
+
+    /// As [`invert`], with a gram common only above `1/ext_share` of the bigram positions.
+    fn invert_shared(docs: &[&SearchDoc], ext_min: usize, ext_share: usize) -> Inverted {
         let (mut grams, mut unigrams) = (Vec::new(), Vec::new());
-        let tokens = invert_with(docs, ext_min, PASS_BYTES, &mut |_, len, level| {
-            if len == 1 {
-                unigrams = level.into_iter().map(|(_, p)| p).collect();
-            } else {
-                grams.extend(level);
-            }
-        });
+        let tokens = invert_with(
+            docs,
+            ext_min,
+            ext_share,
+            PASS_BYTES,
+            &mut |_, len, level| {
+                if len == 1 {
+                    unigrams = level.into_iter().map(|(_, p)| p).collect();
+                } else {
+                    grams.extend(level);
+                }
+            },
+        );
         Inverted {
             tokens,
             unigrams,
@@ -925,6 +949,59 @@ mod tests {
         assert!(bigram_key(body, 0).is_some(), "五社");
         assert!(bigram_key(body, 1).is_none(), "社 and 联 are apart");
         assert!(bigram_key(body, 3).is_some(), "联动");
+    }
+
+    /// The bigrams that got extensions (the first two tokens of every trigram), as text.
+    fn extended_bigrams(inv: &Inverted) -> std::collections::BTreeSet<String> {
+        inv.grams
+            .iter()
+            .filter(|(g, _)| gram_len(g) == 3)
+            .map(|(g, _)| format!("{}{}", inv.tokens[g[0] as usize], inv.tokens[g[1] as usize]))
+            .collect()
+    }
+
+    #[test]
+    fn what_counts_as_common_does_not_grow_with_the_corpus() {
+        // Phrases of very different frequency: 五社联动 in every case, twice; 社工站 in every
+        // case; 一老一小 in one case in four; 七彩 in one in twenty.
+        let case = |i: usize| {
+            let mut b = format!("第{i}号案例，五社联动推动五社联动，社工站");
+            if i.is_multiple_of(4) {
+                b.push_str("，一老一小");
+            }
+            if i.is_multiple_of(20) {
+                b.push_str("，七彩课堂");
+            }
+            b
+        };
+        let small: Vec<String> = (0..40).map(case).collect();
+        let large: Vec<String> = (0..400).map(case).collect();
+        let docs = |bodies: &[String]| -> Vec<SearchDoc> {
+            bodies
+                .iter()
+                .map(|b| SearchDoc {
+                    body: b.as_str().into(),
+                    ..SearchDoc::default()
+                })
+                .collect()
+        };
+        let (small, large) = (docs(&small), docs(&large));
+        let (small, large): (Vec<&SearchDoc>, Vec<&SearchDoc>) =
+            (small.iter().collect(), large.iter().collect());
+
+        // A share of the corpus: the same bigrams are common at 40 and at 400 cases.
+        let at = |docs: &[&SearchDoc]| extended_bigrams(&invert_shared(docs, 0, 24));
+        let common = at(&small);
+        assert!(common.contains("五社"), "{common:?}");
+        assert!(!common.contains("一老"), "{common:?}");
+        assert_eq!(at(&large), common);
+        // A fixed size alone: ten times the cases, and rarer bigrams pass it too.
+        let fixed = |docs: &[&SearchDoc]| extended_bigrams(&invert(docs, 40));
+        let (few, many) = (fixed(&small), fixed(&large));
+        assert!(
+            few.is_subset(&many) && many.len() > few.len(),
+            "{few:?} {many:?}"
+        );
     }
 
     #[test]

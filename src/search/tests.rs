@@ -341,6 +341,7 @@ fn small_layout(pass_bytes: usize) -> super::index::Layout {
         own_file_min: 600,
         own_postings_min: 200,
         ext_min: 300,
+        ext_share: usize::MAX,
         shard_target: 512,
         pass_bytes,
     }
