@@ -86,24 +86,26 @@ impl Relocation<'_> {
 }
 
 /// The next ` href="`, ` src="` or ` id="` in `s`: (offset of the attribute name, name).
+/// One forward scan over the `="` in `s`: looking for each name separately scanned to the
+/// end of the fragment for a name that does not occur (most bodies have no `src`), once
+/// per attribute, which is quadratic in the length of a fragment.
 fn next_attribute(s: &str) -> Option<(usize, &'static str)> {
-    let mut best: Option<(usize, &'static str)> = None;
-    for attr in ["href", "src", "id"] {
-        let pat = format!("{attr}=\"");
-        let mut from = 0;
-        while let Some(i) = s[from..].find(&pat) {
-            let at = from + i;
-            // Must be a whole attribute name: preceded by whitespace inside a tag.
-            if at > 0 && s[..at].ends_with([' ', '\n', '\t']) {
-                if best.is_none_or(|(b, _)| at < b) {
-                    best = Some((at, attr));
-                }
-                break;
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = s[from..].find("=\"") {
+        let eq = from + i;
+        for attr in ["href", "src", "id"] {
+            // A whole attribute name: preceded by whitespace inside a tag.
+            let Some(at) = eq.checked_sub(attr.len()).filter(|&at| at > 0) else {
+                continue;
+            };
+            if &bytes[at..eq] == attr.as_bytes() && matches!(bytes[at - 1], b' ' | b'\n' | b'\t') {
+                return Some((at, attr));
             }
-            from = at + pat.len();
         }
+        from = eq + 2;
     }
-    best
+    None
 }
 
 fn has_scheme(v: &str) -> bool {
@@ -213,5 +215,16 @@ mod tests {
     fn leaves_text_and_escaping_links_alone() {
         let html = r#"<p>grid="x" paid="1"</p><a data-id="k" href="../../../../x">o</a>"#;
         assert_eq!(relocate(html, "cases/x/", "print/", &[]), html);
+    }
+
+    #[test]
+    fn every_attribute_of_a_long_fragment_is_moved_in_order() {
+        let part =
+            |i: usize| format!(r#"<h3 id="h{i}">{i}</h3><p><a href="../../tags/t{i}/">t</a></p>"#);
+        let html: String = (0..500).map(part).collect();
+        let want: String = (0..500)
+            .map(|i| format!(r#"<h3 id="c1-h{i}">{i}</h3><p><a href="../tags/t{i}/">t</a></p>"#))
+            .collect();
+        assert_eq!(relocate(&html, "cases/x/", "print/", &[]), want);
     }
 }
