@@ -407,11 +407,13 @@ fn bigram_bytes(positions: usize) -> usize {
 }
 
 /// Position bytes a pass of a level collects at most, about: a level of 100,000 cases
-/// holds 160–300 MB of positions, and collecting them takes about twice that. Each pass
+/// holds 87–304 MB of positions, and collecting them takes about twice that. Each pass
 /// scans every case again (about a second per pass at 100,000 cases), so passes are as
-/// large as the 4 GiB that a 100,000-case build may take allows: with 192 MiB the search
-/// alone peaks at 3.81 GiB and the whole build at 3.84 (128 MiB: 3.70 GiB and 3, 3, 3, 2,
-/// 2 passes; 256 MiB: 4.05 GiB for the search alone).
+/// large as the 4 GiB that a 100,000-case build may take allows. With 192 MiB the
+/// generated 100,000 cases take 2, 2, 1, 1, 1 passes for grams of 2 … 6 tokens and the
+/// build peaks at 3.59 GiB. 256 MiB (2, 1, 1, 1, 1 passes) peaked at 3.57 and 3.81 GiB in
+/// three builds, since the peak depends on what the other renderers hold at the time, and
+/// saved no measurable time.
 pub const PASS_BYTES: usize = 192 << 20;
 
 /// How many passes of up to `pass_bytes` ([`PASS_BYTES`] but in tests) a level whose
