@@ -828,12 +828,8 @@ mod tests {
         grams: Vec<(GramIds, Postings)>,
     }
 
-    /// Inverts `docs` (in id order), keeping every level of grams.
-    fn invert(docs: &[&SearchDoc], ext_min: usize) -> Inverted {
-        invert_shared(docs, ext_min, usize::MAX)
-    }
-
-    /// As [`invert`], with a gram common only above `1/ext_share` of the bigram positions.
+    /// Inverts `docs` (in id order), keeping every level of grams; a gram is common above
+    /// `ext_min` bytes of positions and `1/ext_share` of the bigram positions.
     fn invert_shared(docs: &[&SearchDoc], ext_min: usize, ext_share: usize) -> Inverted {
         let (mut grams, mut unigrams) = (Vec::new(), Vec::new());
         let tokens = invert_with(
@@ -856,7 +852,13 @@ mod tests {
         }
     }
 
+    /// Cases with these bodies, inverted with `ext_min` alone (no share of the corpus).
     fn inverted(bodies: &[String], ext_min: usize) -> Inverted {
+        inverted_shared(bodies, ext_min, usize::MAX)
+    }
+
+    /// Cases with these bodies, inverted as by [`invert_shared`].
+    fn inverted_shared(bodies: &[String], ext_min: usize, ext_share: usize) -> Inverted {
         let docs: Vec<SearchDoc> = bodies
             .iter()
             .map(|b| SearchDoc {
@@ -865,7 +867,7 @@ mod tests {
             })
             .collect();
         let refs: Vec<&SearchDoc> = docs.iter().collect();
-        invert(&refs, ext_min)
+        invert_shared(&refs, ext_min, ext_share)
     }
 
     fn gram(inv: &Inverted, ts: &[&str]) -> GramIds {
@@ -982,27 +984,15 @@ mod tests {
         };
         let small: Vec<String> = (0..40).map(case).collect();
         let large: Vec<String> = (0..400).map(case).collect();
-        let docs = |bodies: &[String]| -> Vec<SearchDoc> {
-            bodies
-                .iter()
-                .map(|b| SearchDoc {
-                    body: b.as_str().into(),
-                    ..SearchDoc::default()
-                })
-                .collect()
-        };
-        let (small, large) = (docs(&small), docs(&large));
-        let (small, large): (Vec<&SearchDoc>, Vec<&SearchDoc>) =
-            (small.iter().collect(), large.iter().collect());
 
         // A share of the corpus: the same bigrams are common at 40 and at 400 cases.
-        let at = |docs: &[&SearchDoc]| extended_bigrams(&invert_shared(docs, 0, 24));
+        let at = |bodies: &[String]| extended_bigrams(&inverted_shared(bodies, 0, 24));
         let common = at(&small);
         assert!(common.contains("五社"), "{common:?}");
         assert!(!common.contains("一老"), "{common:?}");
         assert_eq!(at(&large), common);
         // A fixed size alone: ten times the cases, and rarer bigrams pass it too.
-        let fixed = |docs: &[&SearchDoc]| extended_bigrams(&invert(docs, 40));
+        let fixed = |bodies: &[String]| extended_bigrams(&inverted(bodies, 40));
         let (few, many) = (fixed(&small), fixed(&large));
         assert!(
             few.is_subset(&many) && many.len() > few.len(),
