@@ -30,7 +30,7 @@ impl Staging {
         remove_stale(parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
-            let _ = std::fs::remove_dir_all(&dir);
+            let _ = remove_tree(&dir);
         }
         std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
             path: dir.clone(),
@@ -73,7 +73,7 @@ impl Staging {
             });
         }
         if had_old {
-            let _ = std::fs::remove_dir_all(&old);
+            let _ = remove_tree(&old);
         }
         forget_live(&self.dir);
         std::mem::forget(self);
@@ -129,7 +129,7 @@ fn remove_stale(parent: &Path, name: &str) {
             continue;
         };
         if pid != std::process::id() && process_gone(pid) {
-            let _ = std::fs::remove_dir_all(entry.path());
+            let _ = remove_tree(&entry.path());
         }
     }
 }
@@ -143,7 +143,7 @@ fn process_gone(pid: u32) -> bool {
 impl Drop for Staging {
     /// A staging folder that was not committed is thrown away.
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+        let _ = remove_tree(&self.dir);
         forget_live(&self.dir);
     }
 }
@@ -162,6 +162,53 @@ impl Output for Staging {
         }
         stream_file(&self.dir, path, fill)
     }
+}
+
+/// Threads that remove an old output. Removing files is mostly waiting: on a disk
+/// mounted with `discard` and no journal, ext4 trims each file's blocks as the file goes,
+/// one synchronous request at a time. Removing a 10,000-case output (60,000 files and
+/// folders) there took 3.4–4.8 s on one thread, 1.7–1.8 s on 16, and no less on 48.
+const REMOVE_THREADS: usize = 16;
+
+/// Removes the folder `dir` and everything in it, many files at once (see
+/// [`REMOVE_THREADS`]). Links are removed, never followed. Nothing there is not an error.
+pub fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+        Ok(meta) if !meta.is_dir() => return std::fs::remove_file(dir),
+        Ok(_) => {}
+    }
+    if let Ok(pool) = rayon::ThreadPoolBuilder::new()
+        .num_threads(REMOVE_THREADS)
+        .thread_name(|i| format!("casebook-remove-{i}"))
+        .build()
+    {
+        pool.install(|| remove_contents(dir));
+    }
+    // What is left (nothing, unless something above failed) goes the plain way, which
+    // also reports why it could not.
+    std::fs::remove_dir_all(dir)
+}
+
+/// Removes what `dir` holds, in parallel on the current pool; errors are left for the
+/// caller's final pass.
+fn remove_contents(dir: &Path) {
+    use rayon::prelude::*;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+    entries.par_iter().for_each(|entry| {
+        let path = entry.path();
+        // `file_type` does not follow links: a link to a folder is removed as a link.
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_contents(&path);
+            let _ = std::fs::remove_dir(&path);
+        } else {
+            let _ = std::fs::remove_file(&path);
+        }
+    });
 }
 
 /// Writes straight into a folder (used by `serve` for incremental updates).
@@ -301,6 +348,39 @@ mod tests {
         let dir = s.dir().to_path_buf();
         s.commit().unwrap();
         assert!(!lock_live().contains(&dir), "forgotten once committed");
+    }
+
+    #[test]
+    fn remove_tree_removes_everything_and_follows_no_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let tree = tmp.path().join("old");
+        for i in 0..40 {
+            let dir = tree.join(format!("cases/c{i}/deep/er"));
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("index.html"), "x").unwrap();
+            std::fs::write(tree.join(format!("cases/c{i}/index.html")), "y").unwrap();
+        }
+        std::fs::create_dir_all(tree.join("empty/too")).unwrap();
+        let outside = tmp.path().join("keep");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("precious.txt"), "keep me").unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&outside, tree.join("link-to-dir")).unwrap();
+            std::os::unix::fs::symlink(outside.join("precious.txt"), tree.join("f")).unwrap();
+        }
+        remove_tree(&tree).unwrap();
+        assert!(!tree.exists(), "the tree is gone");
+        assert_eq!(
+            std::fs::read_to_string(outside.join("precious.txt")).unwrap(),
+            "keep me",
+            "what a link pointed at is untouched"
+        );
+        remove_tree(&tree).unwrap();
+        let file = tmp.path().join("plain.txt");
+        std::fs::write(&file, "z").unwrap();
+        remove_tree(&file).unwrap();
+        assert!(!file.exists());
     }
 
     #[test]
