@@ -303,3 +303,26 @@ fn a_themes_own_print_template_gets_every_body_in_its_order() {
     assert!(print.contains("&lt;h3"), "{print}");
     assert!(!print.contains("casebook-body"), "no marker left: {print}");
 }
+
+#[test]
+fn a_template_that_shows_only_its_first_bodies_gets_just_those() {
+    let site = Site::from_fixture("collections-basic");
+    // The first three bodies come once each and in order (as a book of three cases would
+    // show them), the fourth not at all: the book is still what the template says.
+    site.write(
+        "templates/print.html",
+        "<main>{% for c in cases %}<article>{{ c.title }}\
+         {% if loop.index <= 3 %}{{ c.body | safe }}{% endif %}</article>{% endfor %}</main>",
+    );
+    site.build().assert_ok();
+    let print = read(&site, "collections/annual/print/index.html");
+    assert_in_order(&print, &[B, D, A, C]);
+    assert!(!print.contains("casebook-body"), "no marker left: {print}");
+    let articles: Vec<&str> = print.split("<article>").skip(1).collect();
+    assert_eq!(articles.len(), 4, "{print}");
+    assert!(articles[..3].iter().all(|a| a.contains("<p>")), "{print}");
+    assert!(
+        !articles[3].contains("<p>"),
+        "no body in the fourth: {print}"
+    );
+}

@@ -12,6 +12,7 @@ pub mod pages;
 pub mod print;
 pub mod relocate;
 pub mod search;
+pub mod splice;
 pub mod stats;
 pub mod taxonomy;
 

@@ -12,6 +12,7 @@
 //! printing again; the number slots have a fixed width, so filling them moves nothing.
 
 use super::relocate::Relocation;
+use super::splice::{marker, Splice};
 use super::{Output, Renderer};
 use crate::error::Result;
 use crate::model::{collections, Case, GroupBy, Site};
@@ -255,17 +256,33 @@ fn book(r: &Renderer<'_>, out: &dyn Output, b: &Book<'_>) -> Result<()> {
     );
     ctx.insert("foreword_title", &foreword.as_ref().map(|f| f.0.as_str()));
     ctx.insert("foreword", &foreword.as_ref().map(|f| f.1.as_str()));
+    // The book is rendered with a marker in place of each body and written as Tera
+    // renders it, the bodies spliced in a batch at a time, made in parallel (see
+    // `splice`). So the book (at 100,000 cases larger than the model's HTML) and its frame
+    // are never held whole. Whether the theme's template shows each body once, as is and
+    // in order, is tried first on a book of its first three cases; a template that does
+    // not gets the book rendered in one piece instead.
+    let (probe, k) = {
+        let mut probe = ctx.clone();
+        probe.insert("toc", &Vec::<TocGroup>::new());
+        probe.insert("page_styles", "");
+        probe.insert("print_source", "");
+        let k = cases.len().min(3);
+        set_cases(
+            &mut probe,
+            cases[..k]
+                .iter()
+                .enumerate()
+                .map(|(slot, c)| c.value(marker(slot))),
+        )?;
+        (probe, k)
+    };
     ctx.insert("toc", &toc);
     drop(toc);
     ctx.insert("page_styles", &page_styles(b.title, &cases));
     // The bodies are not in the context (see below), so what they are made from is, for
     // `serve` to tell whether the book changed.
     ctx.insert("print_source", &source_digest(site, &placed));
-    // The book is rendered with a marker in place of each body, then written in parts:
-    // the frame between markers, and the bodies, made a batch at a time in parallel. So
-    // the book (at 100,000 cases larger than the model's HTML) is never held whole. A
-    // theme whose print template does not show each body once, as is and in order,
-    // gets the book rendered in one piece instead.
     set_cases(
         &mut ctx,
         cases
@@ -277,22 +294,23 @@ fn book(r: &Renderer<'_>, out: &dyn Output, b: &Book<'_>) -> Result<()> {
     if out.fresh(&file, "print.html", &ctx) {
         return Ok(());
     }
-    let frame = r.render_bytes("print.html", &ctx, 0)?;
-    if let Some(marks) = find_markers(&frame, cases.len()) {
-        return out.write_parts(&file, &mut |put| {
-            let mut at = 0;
-            for batch in (0..marks.len()).step_by(BODY_BATCH) {
-                let slots = batch..(batch + BODY_BATCH).min(marks.len());
-                let bodies: Vec<String> = slots.clone().into_par_iter().map(body_of).collect();
-                for (slot, body) in slots.zip(&bodies) {
-                    let (start, end) = marks[slot];
-                    put(&frame[at..start])?;
-                    put(body.as_bytes())?;
-                    at = end;
-                }
+    if splices_in_order(r, &probe, k) {
+        let mut whole = false;
+        out.write_parts(&file, &mut |put| {
+            let mut splice = Splice::new(put, &body_of, cases.len());
+            let rendered = r.theme.tera.render_to("print.html", &ctx, &mut splice);
+            if let Some(e) = splice.take_error() {
+                return Err(e);
             }
-            put(&frame[at..])
-        });
+            rendered.map_err(|e| super::template_error("print.html", &e))?;
+            whole = splice.finish()?;
+            Ok(())
+        })?;
+        if whole {
+            return Ok(());
+        }
+        // A template that placed its first bodies in order but not all of them: the book
+        // is written again, in one piece, over what was just written.
     }
     let size: usize = placed
         .iter()
@@ -307,31 +325,15 @@ fn book(r: &Renderer<'_>, out: &dyn Output, b: &Book<'_>) -> Result<()> {
     out.write(&file, &whole)
 }
 
-/// Cases per batch of bodies made in parallel while the book is written.
-const BODY_BATCH: usize = 256;
-
-/// What stands in for the body of the case at `slot` while the frame is rendered. It
-/// starts with `<`, so a template that escapes the body does not show it as is.
-fn marker(slot: usize) -> String {
-    format!("<!--casebook-body-{slot}-->")
-}
-
-/// Where the markers of `n` bodies are in `frame` (start, end), if each is there once,
-/// in order.
-fn find_markers(frame: &[u8], n: usize) -> Option<Vec<(usize, usize)>> {
-    const START: &str = "<!--casebook-body-";
-    let text = std::str::from_utf8(frame).ok()?;
-    let mut marks = Vec::with_capacity(n);
-    for (start, _) in text.match_indices(START) {
-        let rest = &text[start + START.len()..];
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let slot: usize = rest[..digits].parse().ok()?;
-        if slot != marks.len() || !rest[digits..].starts_with("-->") {
-            return None;
-        }
-        marks.push((start, start + START.len() + digits + 3));
-    }
-    (marks.len() == n).then_some(marks)
+/// True when `print.html`, rendered from `probe` (a book of its first `k` cases, each
+/// body a marker), shows each body once, as is and in order.
+fn splices_in_order(r: &Renderer<'_>, probe: &tera::Context, k: usize) -> bool {
+    let mut nowhere = |_: &[u8]| Ok(());
+    let no_body = |_: usize| String::new();
+    let mut splice = Splice::new(&mut nowhere, &no_body, k);
+    let rendered = r.theme.tera.render_to("print.html", probe, &mut splice);
+    // A template that fails on the small book is left to fail, or not, on the real one.
+    rendered.is_ok() && splice.finish().unwrap_or(false)
 }
 
 /// A digest of the cases of a book in book order: their addresses and HTML.
@@ -590,25 +592,6 @@ fn cn_numeral(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn markers_are_found_only_once_each_and_in_order() {
-        let frame = format!("<p>a</p>{}<p>b</p>{}!", marker(0), marker(1));
-        let marks = find_markers(frame.as_bytes(), 2).expect("found");
-        assert_eq!(&frame[marks[0].0..marks[0].1], "<!--casebook-body-0-->");
-        assert_eq!(&frame[marks[1].1..], "!");
-        assert_eq!(find_markers(frame.as_bytes(), 3), None, "one missing");
-        let swapped = format!("{}{}", marker(1), marker(0));
-        assert_eq!(find_markers(swapped.as_bytes(), 2), None, "out of order");
-        let twice = format!("{}{}{}", marker(0), marker(0), marker(1));
-        assert_eq!(find_markers(twice.as_bytes(), 2), None, "repeated");
-        assert_eq!(
-            find_markers(b"<!--casebook-body-x-->", 1),
-            None,
-            "no number"
-        );
-        assert_eq!(find_markers(b"", 0), Some(Vec::new()), "an empty book");
-    }
 
     #[test]
     fn chinese_numerals() {
