@@ -136,6 +136,11 @@ fn templates(c: &mut Criterion) {
     g.bench_function("taxonomy_pages_200_cases", |b| {
         b.iter(|| render::taxonomy::render(&r, &Discard).expect("render taxonomies"))
     });
+    // The compendium's print edition: its frame rendered with a marker per body, the
+    // bodies spliced in (relocated, headings demoted) as it is written.
+    g.bench_function("print_edition_200_cases", |b| {
+        b.iter(|| render::print::render(&r, &Discard).expect("render print edition"))
+    });
     g.finish();
 }
 
