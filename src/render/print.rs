@@ -295,7 +295,7 @@ fn book(r: &Renderer<'_>, out: &dyn Output, b: &Book<'_>) -> Result<()> {
         return Ok(());
     }
     if splices_in_order(r, &probe, k) {
-        let mut whole = false;
+        let mut complete = false;
         out.write_parts(&file, &mut |put| {
             let mut splice = Splice::new(put, &body_of, cases.len());
             let rendered = r.theme.tera.render_to("print.html", &ctx, &mut splice);
@@ -303,14 +303,15 @@ fn book(r: &Renderer<'_>, out: &dyn Output, b: &Book<'_>) -> Result<()> {
                 return Err(e);
             }
             rendered.map_err(|e| super::template_error("print.html", &e))?;
-            whole = splice.finish()?;
+            complete = splice.finish()?;
             Ok(())
         })?;
-        if whole {
+        if complete {
             return Ok(());
         }
         // A template that placed its first bodies in order but not all of them: the book
-        // is written again, in one piece, over what was just written.
+        // is written again, in one piece, over what was just written (and the build's
+        // summary counts it twice).
     }
     let size: usize = placed
         .iter()
