@@ -2,6 +2,7 @@
 //! beneficiary group, funder, year), each a list of terms with the cases under them.
 //! Regions are hierarchical: a province's term holds every case below it.
 
+use super::aggregate::Facts;
 use super::{collate, Case, Totals};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -153,13 +154,14 @@ pub fn segment(name: &str) -> String {
 /// are built in parallel: the totals visit every case once per term it is under, which
 /// at 100,000 cases is most of the model's time.
 pub fn build_all(cases: &[Case]) -> Vec<Taxonomy> {
+    let facts = Facts::of(cases.iter());
     TaxonomyKind::ALL
         .par_iter()
-        .map(|&k| build(k, cases))
+        .map(|&k| build(k, cases, &facts))
         .collect()
 }
 
-fn build(kind: TaxonomyKind, cases: &[Case]) -> Taxonomy {
+fn build(kind: TaxonomyKind, cases: &[Case], facts: &Facts<'_>) -> Taxonomy {
     let mut members: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
     for (i, case) in cases.iter().enumerate() {
         for path in kind.terms_of(case) {
@@ -192,7 +194,7 @@ fn build(kind: TaxonomyKind, cases: &[Case]) -> Taxonomy {
             );
             Term {
                 name: path.last().cloned().unwrap_or_default(),
-                totals: Totals::of(idx.iter().map(|&i| &cases[i])),
+                totals: facts.totals(idx.iter().copied()),
                 path,
                 url,
                 cases: idx,
