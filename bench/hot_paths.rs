@@ -14,7 +14,7 @@ mod gen_corpus;
 
 use casebook::load::frontmatter;
 use casebook::markdown::{self, LinkResolver, RenderOptions};
-use casebook::model::{related, taxonomy, Site};
+use casebook::model::{related, taxonomy, Facts, Site};
 use casebook::render::{self, Output, Renderer};
 use casebook::theme::Theme;
 use casebook::validate::{case::read_case, fields::Fields};
@@ -150,7 +150,10 @@ fn model(c: &mut Criterion) {
     g.sample_size(20);
     g.throughput(Throughput::Elements(site.cases.len() as u64));
     g.bench_function("taxonomies_2000_cases", |b| {
-        b.iter(|| black_box(taxonomy::build_all(&site.cases)))
+        b.iter(|| {
+            let facts = Facts::of(site.cases.iter());
+            black_box(taxonomy::build_all(&site.cases, &facts))
+        })
     });
     g.bench_function("related_2000_cases", |b| {
         b.iter(|| black_box(related::compute(&site.cases, &site.taxonomies)))

@@ -29,9 +29,7 @@ impl Staging {
         })?;
         remove_stale(parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        if dir.exists() {
-            let _ = remove_tree(&dir);
-        }
+        let _ = remove_tree(&dir);
         std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
             path: dir.clone(),
             source,

@@ -69,15 +69,6 @@ pub struct Totals {
     pub approx: bool,
 }
 
-impl Totals {
-    /// The totals of `cases`.
-    pub fn of<'a>(cases: impl Iterator<Item = &'a Case>) -> Totals {
-        let cases: Vec<&Case> = cases.collect();
-        let facts = Facts::of(cases.iter().copied());
-        facts.totals(0..cases.len())
-    }
-}
-
 /// No name (a case without organization, brand or region).
 const NONE: u32 = u32::MAX;
 
@@ -316,7 +307,7 @@ mod tests {
              beneficiaries:\n  - {group: 老年人, count: 20, unit: 人次}\n\
              funding:\n  - {source: 福彩公益金, amount: 1万元}\n",
         );
-        let t = Totals::of([&twice, &once].into_iter());
+        let t = Facts::of([&twice, &once].into_iter()).totals(0..2);
         let old = t
             .beneficiaries
             .iter()

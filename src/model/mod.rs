@@ -10,7 +10,7 @@ pub mod links;
 pub mod related;
 pub mod taxonomy;
 
-pub use aggregate::{Sum, Totals};
+pub use aggregate::{Facts, Sum, Totals};
 pub use collections::{Collection, Group, GroupBy};
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term};
 
@@ -159,12 +159,18 @@ pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostic
             diags,
         )
     });
-    let taxonomies = timer.time("  model: taxonomies", || taxonomy::build_all(&cases));
+    // The figures are gathered once for the taxonomies' terms and the whole site.
+    let (taxonomies, totals) = {
+        let facts = Facts::of(cases.iter());
+        let taxonomies = timer.time("  model: taxonomies", || {
+            taxonomy::build_all(&cases, &facts)
+        });
+        (taxonomies, facts.totals(0..cases.len()))
+    };
     let related = timer.time("  model: related", || related::compute(&cases, &taxonomies));
     for (case, rel) in cases.iter_mut().zip(related) {
         case.related = rel;
     }
-    let totals = Totals::of(cases.iter());
     let collections = collections::build(
         &v.collections,
         &v.draft_slugs,

@@ -118,7 +118,8 @@ mod tests {
                 )
             })
             .collect();
-        let taxonomies = super::super::taxonomy::build_all(&cases);
+        let facts = super::super::Facts::of(cases.iter());
+        let taxonomies = super::super::taxonomy::build_all(&cases, &facts);
         let related = compute(&cases, &taxonomies);
         for (i, rel) in related.iter().enumerate() {
             assert_eq!(rel.len(), MAX_RELATED, "case {i}");

@@ -153,11 +153,10 @@ pub fn segment(name: &str) -> String {
 /// Every taxonomy, in [`TaxonomyKind::ALL`] order. The taxonomies and their terms' totals
 /// are built in parallel: the totals visit every case once per term it is under, which
 /// at 100,000 cases is most of the model's time.
-pub fn build_all(cases: &[Case]) -> Vec<Taxonomy> {
-    let facts = Facts::of(cases.iter());
+pub fn build_all(cases: &[Case], facts: &Facts<'_>) -> Vec<Taxonomy> {
     TaxonomyKind::ALL
         .par_iter()
-        .map(|&k| build(k, cases, &facts))
+        .map(|&k| build(k, cases, facts))
         .collect()
 }
 

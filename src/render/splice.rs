@@ -4,7 +4,8 @@
 //! ever held whole: at 100,000 cases the frame alone is hundreds of MB.
 //!
 //! The markers must come once each, in order (`0, 1, … n-1`); anything else makes the
-//! splice [`broken`](Splice::broken), and the caller renders the book in one piece.
+//! splice broken ([`Splice::finish`] says `false`), and the caller renders the book in
+//! one piece.
 
 use crate::error::{Error, Result};
 use rayon::prelude::*;
@@ -63,14 +64,8 @@ impl<'a> Splice<'a> {
         }
     }
 
-    /// True when the markers did not come once each and in order: what was passed on is
-    /// not the book.
-    pub fn broken(&self) -> bool {
-        self.broken
-    }
-
-    /// Passes on what is held and checks that every body was placed. The error is
-    /// `put`'s (a write that failed), if any.
+    /// Passes on what is held; true when every marker came once, in order, so what was
+    /// passed on is the book. The error is `put`'s (a write that failed), if any.
     pub fn finish(mut self) -> Result<bool> {
         if let Some(e) = self.failed.take() {
             return Err(e);
@@ -150,9 +145,9 @@ impl<'a> Splice<'a> {
                 }
             }
         };
-        self.emit(&held[at..keep_from.max(at)])?;
+        self.emit(&held[at..keep_from])?;
         self.held = held;
-        self.held.drain(..keep_from.max(at));
+        self.held.drain(..keep_from);
         Ok(())
     }
 }
