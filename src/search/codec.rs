@@ -2,6 +2,8 @@
 //! and the `.js` wrapper every index file uses so it loads with a `<script>` tag (which
 //! works from `file://`, where `fetch` is blocked). `search.js` decodes the same formats.
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use std::fmt::Write as _;
 
 /// Global the index files register themselves with.
@@ -128,50 +130,14 @@ pub fn fnv1a(s: &str) -> u32 {
     h
 }
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 /// Standard base64 with padding (what the browser's `atob` reads).
 pub fn base64(data: &[u8]) -> String {
-    let mut s = String::with_capacity(data.len().div_ceil(3) * 4);
-    for ch in data.chunks(3) {
-        let n = (u32::from(ch[0]) << 16)
-            | (u32::from(*ch.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*ch.get(2).unwrap_or(&0));
-        let idx = [n >> 18, n >> 12, n >> 6, n];
-        for (i, v) in idx.iter().enumerate() {
-            if i <= ch.len() {
-                s.push(B64[(*v & 63) as usize] as char);
-            } else {
-                s.push('=');
-            }
-        }
-    }
-    s
+    BASE64.encode(data)
 }
 
 /// Decodes [`base64`].
 pub fn unbase64(s: &str) -> Result<Vec<u8>, Corrupt> {
-    let mut out = Vec::with_capacity(s.len() / 4 * 3);
-    let mut acc: u32 = 0;
-    let mut n = 0;
-    for c in s.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => break,
-            _ => return Err(Corrupt),
-        };
-        acc = (acc << 6) | u32::from(v);
-        n += 6;
-        if n >= 8 {
-            n -= 8;
-            out.push((acc >> n) as u8);
-        }
-    }
-    Ok(out)
+    BASE64.decode(s).map_err(|_| Corrupt)
 }
 
 /// Wraps a payload as a script: `window.__casebookSearch.add("name",payload);`.
@@ -187,27 +153,56 @@ pub fn js_file(name: &str, payload_json: &str) -> Vec<u8> {
     s.into_bytes()
 }
 
-/// Wraps binary data as a base64 string payload.
+/// Wraps binary data as a base64 string payload: the file of [`js_file`] with the
+/// string `"<base64>"` as its payload, encoded straight into the file's buffer (the
+/// position lists are most of a large index's bytes).
 pub fn js_file_bin(name: &str, data: &[u8]) -> Vec<u8> {
-    let mut p = String::with_capacity(data.len() * 4 / 3 + 4);
-    p.push('"');
-    p.push_str(&base64(data));
-    p.push('"');
-    js_file(name, &p)
+    let encoded = data.len().div_ceil(3) * 4;
+    let mut out = Vec::with_capacity(JS_PREFIX.len() + name.len() + encoded + 8);
+    out.extend_from_slice(JS_PREFIX.as_bytes());
+    out.push(b'"');
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\",\"");
+    let at = out.len();
+    out.resize(at + encoded, 0);
+    match BASE64.encode_slice(data, &mut out[at..]) {
+        Ok(n) => out.truncate(at + n),
+        // Not with the size above; were it ever short, the same text the slow way.
+        Err(_) => {
+            out.truncate(at);
+            out.extend_from_slice(BASE64.encode(data).as_bytes());
+        }
+    }
+    out.extend_from_slice(b"\");\n");
+    out
 }
 
 /// Serialises a JSON value for embedding in a script (escapes U+2028/U+2029 and `<`).
+/// Most values hold none of the three, and are returned as serialised.
 pub fn json_for_js(v: &serde_json::Value) -> String {
     let raw = v.to_string();
-    let mut s = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        match c {
-            '\u{2028}' => s.push_str("\\u2028"),
-            '\u{2029}' => s.push_str("\\u2029"),
-            '<' => s.push_str("\\u003c"),
-            c => s.push(c),
-        }
+    // `<` is one byte in UTF-8; U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+    let needs = |i: usize| {
+        let b = raw.as_bytes();
+        b[i] == b'<' || (b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)))
+    };
+    let mut found = memchr::memchr2_iter(b'<', 0xE2, raw.as_bytes()).filter(|&i| needs(i));
+    let Some(first) = found.next() else {
+        return raw;
+    };
+    let mut s = String::with_capacity(raw.len() + 16);
+    let mut copied = 0;
+    for i in std::iter::once(first).chain(found) {
+        s.push_str(&raw[copied..i]);
+        let (escape, len) = match raw.as_bytes()[i] {
+            b'<' => ("\\u003c", 1),
+            _ if raw.as_bytes()[i + 2] == 0xA8 => ("\\u2028", 3),
+            _ => ("\\u2029", 3),
+        };
+        s.push_str(escape);
+        copied = i + len;
     }
+    s.push_str(&raw[copied..]);
     s
 }
 
@@ -281,6 +276,44 @@ mod tests {
         let (name, back) = parse_js_file(&text).unwrap_or_else(|_| panic!("parse"));
         assert_eq!(name, "doc/1");
         assert_eq!(back, v);
+    }
+
+    #[test]
+    fn only_lt_and_the_two_line_separators_are_escaped() {
+        // Chinese quotes, dashes and ellipses share the lead byte of U+2028 and U+2029.
+        let text = "“社工”——服务…<b>\u{2028}中心\u{2029}<";
+        let v = serde_json::json!({ "t": text, "<k>": ["\u{2028}", "五社联动"] });
+        let got = json_for_js(&v);
+        let want: String = v
+            .to_string()
+            .chars()
+            .map(|c| match c {
+                '\u{2028}' => "\\u2028".to_string(),
+                '\u{2029}' => "\\u2029".to_string(),
+                '<' => "\\u003c".to_string(),
+                c => c.to_string(),
+            })
+            .collect();
+        assert_eq!(got, want);
+        assert!(
+            got.contains("“社工”——服务…"),
+            "other characters as they are"
+        );
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&got).ok(),
+            Some(v)
+        );
+        let plain = serde_json::json!({ "t": "“社工”——" });
+        assert_eq!(json_for_js(&plain), plain.to_string());
+    }
+
+    #[test]
+    fn binary_files_hold_the_base64_string() {
+        for n in 0..8u8 {
+            let data: Vec<u8> = (0..n * 5).map(|i| i.wrapping_mul(151)).collect();
+            let want = js_file("q/00ab", &format!("\"{}\"", base64(&data)));
+            assert_eq!(js_file_bin("q/00ab", &data), want);
+        }
     }
 
     #[test]
