@@ -523,7 +523,7 @@ fn demote_headings(html: &str) -> String {
     let mut out = String::with_capacity(html.len() + 64);
     let mut copied = 0;
     let mut i = 0;
-    while let Some(pos) = html[i..].find("<").map(|p| p + i) {
+    while let Some(pos) = memchr::memchr(b'<', &bytes[i..]).map(|p| p + i) {
         let tag = if bytes.get(pos + 1) == Some(&b'/') {
             pos + 2
         } else {
