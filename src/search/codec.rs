@@ -157,24 +157,14 @@ pub fn js_file(name: &str, payload_json: &str) -> Vec<u8> {
 /// string `"<base64>"` as its payload, encoded straight into the file's buffer (the
 /// position lists are most of a large index's bytes).
 pub fn js_file_bin(name: &str, data: &[u8]) -> Vec<u8> {
-    let encoded = data.len().div_ceil(3) * 4;
-    let mut out = Vec::with_capacity(JS_PREFIX.len() + name.len() + encoded + 8);
-    out.extend_from_slice(JS_PREFIX.as_bytes());
-    out.push(b'"');
-    out.extend_from_slice(name.as_bytes());
-    out.extend_from_slice(b"\",\"");
-    let at = out.len();
-    out.resize(at + encoded, 0);
-    match BASE64.encode_slice(data, &mut out[at..]) {
-        Ok(n) => out.truncate(at + n),
-        // Not with the size above; were it ever short, the same text the slow way.
-        Err(_) => {
-            out.truncate(at);
-            out.extend_from_slice(BASE64.encode(data).as_bytes());
-        }
-    }
-    out.extend_from_slice(b"\");\n");
-    out
+    let mut s = String::with_capacity(JS_PREFIX.len() + name.len() + data.len() / 3 * 4 + 12);
+    s.push_str(JS_PREFIX);
+    s.push('"');
+    s.push_str(name);
+    s.push_str("\",\"");
+    BASE64.encode_string(data, &mut s);
+    s.push_str("\");\n");
+    s.into_bytes()
 }
 
 /// Serialises a JSON value for embedding in a script (escapes U+2028/U+2029 and `<`).
