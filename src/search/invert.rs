@@ -444,13 +444,14 @@ fn bigram_bytes(positions: usize) -> usize {
 
 /// Position bytes a pass of a level collects at most, about: a level of 100,000 cases
 /// holds 87–304 MB of positions, and collecting them takes about twice that. Each pass
-/// scans every case again (about a second per pass at 100,000 cases), so passes are as
-/// large as the 4 GiB that a 100,000-case build may take allows. With 192 MiB the
-/// generated 100,000 cases take 2, 2, 1, 1, 1 passes for grams of 2 … 6 tokens and the
-/// build peaks at 3.59 GiB. 256 MiB (2, 1, 1, 1, 1 passes) peaked at 3.57 and 3.81 GiB in
-/// three builds, since the peak depends on what the other renderers hold at the time, and
-/// saved no measurable time.
-pub const PASS_BYTES: usize = 192 << 20;
+/// scans every case again, so passes are as large as the 4 GiB that a 100,000-case build
+/// may take allows. With 320 MiB the generated 100,000 cases take one pass per level; in
+/// four whole builds alternating with 192 MiB (2, 2, 1, 1, 1 passes for grams of 2 … 6
+/// tokens) the user time fell from 63.5–68.0 to 63.6–64.5 s and the peak stayed at
+/// 3.52–3.56 GiB (3.53–3.56 with 192 MiB): the build's peak comes later, beside the
+/// longer grams. An earlier 256 MiB trial once peaked at 3.81 GiB, as the peak depends
+/// on what the other renderers hold at the time.
+pub const PASS_BYTES: usize = 320 << 20;
 
 /// How many passes of up to `pass_bytes` ([`PASS_BYTES`] but in tests) a level whose
 /// positions take about `bytes` is collected in. It depends on the corpus only (not on
