@@ -118,12 +118,17 @@ pub fn escape_html(input: &str) -> String {
     // Tera calls this for every value a template prints. Runs of safe text are copied
     // whole (pages are mostly Chinese, which never needs escaping), found through a table.
     let bytes = input.as_bytes();
-    let Some(first) = bytes.iter().position(|&b| ESCAPED[usize::from(b)]) else {
+    let next = |from: usize| {
+        bytes[from..]
+            .iter()
+            .position(|&b| ESCAPED[usize::from(b)])
+            .map(|i| from + i)
+    };
+    let Some(mut at) = next(0) else {
         return input.to_owned();
     };
     let mut out = String::with_capacity(input.len() + 16);
     let mut copied = 0;
-    let mut at = first;
     loop {
         out.push_str(&input[copied..at]);
         out.push_str(match bytes[at] {
@@ -134,11 +139,8 @@ pub fn escape_html(input: &str) -> String {
             _ => "&#39;",
         });
         copied = at + 1;
-        match bytes[copied..]
-            .iter()
-            .position(|&b| ESCAPED[usize::from(b)])
-        {
-            Some(next) => at = copied + next,
+        match next(copied) {
+            Some(n) => at = n,
             None => break,
         }
     }

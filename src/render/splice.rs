@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use rayon::prelude::*;
 
 /// How every marker starts.
-pub const START: &str = "<!--casebook-body-";
+const START: &str = "<!--casebook-body-";
 const END: &[u8] = b"-->";
 
 /// What stands in for the body at `slot` while the frame is rendered. It starts with
@@ -21,7 +21,7 @@ pub fn marker(slot: usize) -> String {
 }
 
 /// Bodies made ahead, in parallel, once the frame reaches the first of them.
-pub const BODY_BATCH: usize = 256;
+const BODY_BATCH: usize = 256;
 
 /// An `io::Write` for Tera's `render_to` that hands the frame to `put` with the bodies
 /// spliced in.

@@ -496,8 +496,9 @@ fn bigram_starts(fs: &Fields, common: &Common, f: &mut dyn FnMut(Start)) {
 /// The grams of 3 tokens in a case's fields that begin with a common bigram and that
 /// `pass` takes, keyed as [`extension_key`] keys them. The pass is decided by the three
 /// tokens before the bigram is looked up: with the key's common id it could only be
-/// decided after, and a level collected in several passes would look up every position
-/// of the corpus in each (at 100,000 cases, two passes of 200 million).
+/// decided after, and a level collected in several passes (a corpus well above 100,000
+/// generated cases; see [`PASS_BYTES`]) would look up every position of the corpus in
+/// each.
 fn trigram_extensions(fs: &Fields, common: &Common, pass: Pass, out: &mut Vec<Occurrence<u64>>) {
     for (field, toks) in fs.iter().enumerate() {
         toks.for_each_trigram(|i, bigram, last| {
