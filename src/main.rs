@@ -136,20 +136,7 @@ enum New {
     },
 }
 
-/// No transparent huge pages for this process (Linux). mimalloc's pages come and go as
-/// the renderers allocate and free, and with huge pages the kernel zeroes 2 MiB at a
-/// fault (`clear_page_erms` under `folio_zero_user` was a quarter of all CPU samples of a
-/// 100,000-case build). Measured side by side on tmpfs: 10,000 cases 5.58 → 5.07 s wall
-/// (median of 3; system time 2.7 → 1.2 s), peak 0.72 → 0.67 GiB; 100,000 cases peak
-/// 6.85 → 6.47 GiB at about the same time. Inherited by child processes (Chromium for
-/// `pdf`), which is harmless. If it fails, only the speed changes.
-fn no_huge_pages() {
-    #[cfg(target_os = "linux")]
-    let _ = nix::sys::prctl::set_thp_disable(true);
-}
-
 fn main() -> ExitCode {
-    no_huge_pages();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build {
