@@ -95,7 +95,7 @@ pub fn load_theme(site: &Site) -> Result<Theme> {
 /// and on huge pages the kernel would zero 2 MiB at each fault (`clear_page_erms` under
 /// `folio_zero_user` was once a quarter of the CPU samples of a 100,000-case build, when
 /// the whole build ran on huge pages). Whole builds alternating four times on tmpfs
-/// (bench/README.md, "Huge pages for the model"): 10,000 cases 5.12 → 4.82 s wall
+/// (bench/README.md, "Latest results", item 1): 10,000 cases 5.12 → 4.82 s wall
 /// (medians), 100,000 cases 49.95 → 47.45 s, system time 16.2 → 14.5 s, peak 3.56 →
 /// 3.69 GiB. Inherited by child processes (Chromium for `pdf`), which is harmless. If
 /// it fails, only the speed changes.

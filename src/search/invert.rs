@@ -436,8 +436,9 @@ fn ext_threshold(ext_min: usize, ext_share: usize, positions: usize) -> usize {
 }
 
 /// About how many bytes the positions of a bigram level take, from the number of token
-/// positions: a varint each, 1.5 bytes on average (304 MB for the 200 million positions
-/// of the generated 100,000 cases), to size its passes before it is collected.
+/// positions: a varint each, 1.5 bytes on average, to size its passes before it is
+/// collected. For the 225 million positions of the generated 100,000 cases it says 338 MB;
+/// they take 304 MB.
 fn bigram_bytes(positions: usize) -> usize {
     positions + positions / 2
 }
@@ -445,12 +446,16 @@ fn bigram_bytes(positions: usize) -> usize {
 /// Position bytes a pass of a level collects at most, about: a level of 100,000 cases
 /// holds 87–304 MB of positions, and collecting them takes about twice that. Each pass
 /// scans every case again, so passes are as large as the 4 GiB that a 100,000-case build
-/// may take allows. With 320 MiB the generated 100,000 cases take one pass per level; in
-/// four whole builds alternating with 192 MiB (2, 2, 1, 1, 1 passes for grams of 2 … 6
-/// tokens) the user time fell from 63.5–68.0 to 63.6–64.5 s and the peak stayed at
-/// 3.52–3.56 GiB (3.53–3.56 with 192 MiB): the build's peak comes later, beside the
-/// longer grams. An earlier 256 MiB trial once peaked at 3.81 GiB, as the peak depends
-/// on what the other renderers hold at the time.
+/// may take allows. With 320 MiB the generated 100,000 cases take two passes for the
+/// bigrams (estimated at 338 MB by [`bigram_bytes`], just over 320 MiB) and one for each
+/// longer level; in four whole builds alternating with 192 MiB (2, 2, 1, 1, 1 passes for
+/// grams of 2 … 6 tokens) the user time fell from 63.5–68.0 to 63.6–64.5 s and the peak
+/// stayed at 3.52–3.56 GiB (3.53–3.56 with 192 MiB): the build's peak comes later,
+/// beside the longer grams. One bigram pass too (400 MiB), in three whole builds
+/// alternating with 320 MiB: about 1 s less user time, and the peak 3.56 → 3.65–3.68
+/// GiB; not taken, as the margin under 4 GiB is worth more. An earlier 256 MiB trial
+/// once peaked at 3.81 GiB, as the peak depends on what the other renderers hold at
+/// the time.
 pub const PASS_BYTES: usize = 320 << 20;
 
 /// How many passes of up to `pass_bytes` ([`PASS_BYTES`] but in tests) a level whose
