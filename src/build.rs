@@ -97,8 +97,9 @@ pub fn load_theme(site: &Site) -> Result<Theme> {
 /// the whole build ran on huge pages). Whole builds alternating four times on tmpfs
 /// (bench/README.md, "Latest results", item 1): 10,000 cases 5.12 → 4.82 s wall
 /// (medians), 100,000 cases 49.95 → 47.45 s, system time 16.2 → 14.5 s, peak 3.56 →
-/// 3.69 GiB. Inherited by child processes (Chromium for `pdf`), which is harmless. If
-/// it fails, only the speed changes.
+/// 3.69 GiB. The setting stays off afterwards, so in `serve` only the first build's
+/// model gets huge pages. Inherited by child processes (Chromium for `pdf`), which is
+/// harmless. If it fails, only the speed changes.
 fn small_pages_from_here() {
     #[cfg(target_os = "linux")]
     let _ = nix::sys::prctl::set_thp_disable(true);

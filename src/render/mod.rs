@@ -74,35 +74,35 @@ impl<'a> PartWriter<'a> {
         }
     }
 
-    fn pass_on(&mut self) -> std::io::Result<()> {
-        if self.failed.is_some() || self.held.is_empty() {
-            return Ok(());
+    /// The error to give the writer's user once the sink has failed.
+    fn check(&self) -> std::io::Result<()> {
+        match &self.failed {
+            Some(e) => Err(std::io::Error::other(e.to_string())),
+            None => Ok(()),
         }
-        let passed = (self.put)(&self.held);
-        self.held.clear();
-        passed.map_err(|e| {
-            let io = std::io::Error::other(e.to_string());
-            self.failed = Some(e);
-            io
-        })
+    }
+
+    fn pass_on(&mut self) -> std::io::Result<()> {
+        if self.failed.is_none() && !self.held.is_empty() {
+            self.failed = (self.put)(&self.held).err();
+            self.held.clear();
+        }
+        self.check()
     }
 
     /// Passes on what is held and returns the first error: the sink's, else `written`'s.
     pub fn finish(mut self, written: Result<()>) -> Result<()> {
-        let passed = self.pass_on();
-        if let Some(e) = self.failed.take() {
-            return Err(e);
+        let _ = self.pass_on();
+        match self.failed.take() {
+            Some(e) => Err(e),
+            None => written,
         }
-        written?;
-        passed.map_err(|e| crate::error::Error::Other(e.to_string()))
     }
 }
 
 impl std::io::Write for PartWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        if let Some(e) = &self.failed {
-            return Err(std::io::Error::other(e.to_string()));
-        }
+        self.check()?;
         self.held.extend_from_slice(buf);
         if self.held.len() >= Self::PART {
             self.pass_on()?;
