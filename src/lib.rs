@@ -11,6 +11,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod error;
 pub mod i18n;
+pub mod import;
 pub mod load;
 pub mod markdown;
 pub mod model;

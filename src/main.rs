@@ -104,6 +104,27 @@ enum Command {
         #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
     },
+    /// Turn Word documents, text and saved web articles into case drafts
+    Import {
+        /// .docx, .txt, .md (without front matter), .html/.htm files, or folders of them
+        #[arg(required = true, num_args = 1..)]
+        sources: Vec<PathBuf>,
+        /// The site's folder (where casebook.yaml is)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Write the drafts into content/cases/SUBFOLDER/
+        #[arg(long, value_name = "SUBFOLDER")]
+        into: Option<String>,
+        /// One draft per article when a document holds several
+        #[arg(long)]
+        split: bool,
+        /// Print what would be written, and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// `human` for people, `json` for scripts
+        #[arg(long, value_enum, default_value = "human")]
+        format: cmd::import::Format,
+    },
     /// Print the print edition to PDF with headless Chromium
     Pdf {
         /// The site's folder (where casebook.yaml is)
@@ -198,6 +219,24 @@ fn main() -> ExitCode {
             sort_date,
             limit,
         }),
+        Command::Import {
+            sources,
+            root,
+            into,
+            split,
+            dry_run,
+            format,
+        } => cmd::import::run(
+            &casebook::import::ImportOptions {
+                root,
+                sources,
+                into,
+                split,
+                dry_run,
+                today: chrono::Local::now().date_naive(),
+            },
+            format,
+        ),
         Command::Pdf {
             root,
             collection,

@@ -23,6 +23,8 @@ pub struct Funding {
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseMeta {
     pub title: String,
+    /// The byline (`■ 张艳`), shown on the case page and in the print edition.
+    pub author: Option<String>,
     pub date: NaiveDate,
     pub slug: String,
     pub region: Vec<String>,
@@ -39,6 +41,7 @@ pub struct CaseMeta {
 
 pub const CASE_FIELDS: &[&str] = &[
     "title",
+    "author",
     "date",
     "slug",
     "region",
@@ -70,6 +73,7 @@ pub fn read_case(f: &mut Fields<'_>, default_slug: &str) -> Option<CaseMeta> {
     }
     let meta = CaseMeta {
         title: title.unwrap_or_default(),
+        author: f.text("author", "张艳"),
         date: date.unwrap_or_default(),
         slug,
         region: f.text_list("region", "[四川省, 乐山市, 五通桥区]"),
