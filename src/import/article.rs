@@ -410,7 +410,12 @@ fn body(lines: &[Line], exact: bool, wrapped: bool) -> Vec<Block> {
             b.captions.push(t.to_string());
             continue;
         }
-        if b.cur.is_empty() && !wrapped && is_heading_like(t) && !next_floats(lines, i) {
+        if b.cur.is_empty()
+            && !wrapped
+            && is_heading_like(t)
+            && !next_floats(lines, i)
+            && !continues(lines, i)
+        {
             let mut h = t.to_string();
             while let Some(Line::Text(n)) = lines.get(i) {
                 let n = n.trim();
@@ -428,12 +433,47 @@ fn body(lines: &[Line], exact: bool, wrapped: bool) -> Vec<Block> {
         }
         b.cur.push_str(t);
         let long = t.chars().count() > 30;
-        if ends_sentence(t) || !(wrapped || long || next_floats(lines, i)) {
+        let ends = if wrapped {
+            ends_wrapped(t)
+        } else {
+            ends_sentence(t)
+        };
+        if ends || !(wrapped || long || next_floats(lines, i) || continues(lines, i)) {
             b.flush();
         }
     }
     b.flush();
     b.blocks
+}
+
+/// In narrow-column text only a full stop ends a paragraph (a `；` or `）` at a line's
+/// end is as likely mid-paragraph).
+fn ends_wrapped(t: &str) -> bool {
+    let mut rev = t.trim_end().chars().rev();
+    match rev.next() {
+        Some('。' | '！' | '？' | '…') => true,
+        Some('”' | '）' | ')') => matches!(rev.next(), Some('。' | '！' | '？' | '…')),
+        _ => false,
+    }
+}
+
+/// Words that often open a paragraph with a short clause (`如今，`).
+const OPENERS: &[&str] = &[
+    "如今", "目前", "同时", "此外", "其中", "为此", "另外", "首先", "其次", "最后", "然而", "因此",
+    "今年", "去年", "近年", "当时", "随后", "对此",
+];
+
+/// The next text line finishes this one: its first clause is a word or two
+/// (`生活,性格胆小…` after `小鑫从小和爷爷奶奶一起`).
+fn continues(lines: &[Line], i: usize) -> bool {
+    let Some(Line::Text(next)) = lines[i..].iter().find(|l| !matches!(l, Line::Blank)) else {
+        return false;
+    };
+    let next = next.trim();
+    let clause = next.split(['，', ',', '。']).next().unwrap_or(next);
+    clause.len() < next.len()
+        && clause.chars().count() <= 3
+        && !OPENERS.iter().any(|o| clause.starts_with(o))
 }
 
 /// The next text line is set off by two or more blank lines (a caption in the flow).

@@ -208,22 +208,24 @@ fn pick_town<'a>(county: &'a County, text: &str) -> Option<&'a str> {
     }
 }
 
-/// Communities (`海天社区`) the text names, for the editor to consider.
+/// Communities (`海天社区`) the text names after a place (`湖里街道海天社区`), for the
+/// editor to consider.
 pub fn communities(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (i, _) in text.match_indices("社区") {
-        let before: Vec<char> = text[..i].chars().rev().take(4).collect();
-        let mut name: Vec<char> = before
-            .into_iter()
-            .take_while(|c| {
-                super::article::is_han(*c) && !"的和与在及为是了把对向从等个各区街".contains(*c)
-            })
-            .collect();
-        name.reverse();
-        if name.len() >= 2 {
-            let n: String = name.into_iter().collect::<String>() + "社区";
-            if !out.contains(&n) {
-                out.push(n);
+        let before: Vec<char> = text[..i].chars().rev().take(5).collect();
+        for len in 2..=4 {
+            let (Some(prev), true) = (before.get(len), before.len() > len) else {
+                break;
+            };
+            let name: Vec<char> = before[..len].iter().rev().copied().collect();
+            let han = name.iter().all(|c| super::article::is_han(*c));
+            if han && "道镇区县市乡村".contains(*prev) {
+                let n: String = name.into_iter().collect::<String>() + "社区";
+                if !out.contains(&n) {
+                    out.push(n);
+                }
+                break;
             }
         }
     }

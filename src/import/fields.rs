@@ -57,14 +57,16 @@ fn numbers(s: &str) -> Vec<Number<'_>> {
         let mut j = i;
         let mut text = String::new();
         for &(_, c) in &chars[start..i] {
-            text.push(c);
+            if c != ' ' {
+                text.push(c);
+            }
         }
         while j < chars.len() {
             let c = chars[j].1;
             let next_digit = chars.get(j + 1).is_some_and(|n| n.1.is_ascii_digit());
             if c.is_ascii_digit() || ((c == '.' || c == ',') && next_digit) {
                 text.push(c);
-            } else if c == ' ' || c == '\u{a0}' {
+            } else if (c == ' ' || c == '\u{a0}') && !text.is_empty() {
                 // `1000 余平方`, `近 10 万`: spaces from a PDF copy.
             } else if "余多".contains(c) && !text.ends_with(['余', '多']) || "万亿千百".contains(c)
             {
@@ -233,7 +235,7 @@ fn group(before: &str, tail: &str, unit: &str) -> String {
     if unit == "名" || unit == "户" {
         let noun: String = tail
             .chars()
-            .take_while(|c| is_han(*c) && !"和与及参进组开提在的，".contains(*c))
+            .take_while(|c| is_han(*c) && !"和与及参进组开提在的获成担作为被".contains(*c))
             .take(8)
             .collect();
         if noun.chars().count() >= 2 {
@@ -345,7 +347,7 @@ const ORG_SUFFIXES: &[&str] = &[
 
 const ORG_CUT: &[&str] = &[
     "引进", "委托", "依托", "联合", "成立", "组建", "通过", "建立", "来自", "在", "由", "与", "的",
-    "是", "为", "了", "到", "及", "等", "据", "和",
+    "是", "为", "了", "到", "及", "等", "据", "和", "其中",
 ];
 
 /// Organizations named in the text (`乐山初心社会工作服务中心`), the most named first;
@@ -373,7 +375,7 @@ pub fn organizations(text: &str) -> Vec<String> {
                     name = &name[p + cut.len()..];
                 }
             }
-            if name.chars().count() < 2 {
+            if name.chars().count() < 2 || (*suffix == "社工站" && !names_a_place(name)) {
                 continue;
             }
             let full = format!("{name}{suffix}");
@@ -395,23 +397,55 @@ pub fn organizations(text: &str) -> Vec<String> {
     found.into_iter().map(|f| f.2).collect()
 }
 
+/// `金山镇` names a place; `全力推进`, `乡镇` do not.
+fn names_a_place(name: &str) -> bool {
+    name.chars().count() >= 3
+        && name.ends_with(['镇', '乡', '道', '区', '县', '村'])
+        && !["乡镇", "镇街", "街道", "社区"]
+            .iter()
+            .any(|g| name.ends_with(g) && name.chars().count() <= 4)
+}
+
 /// A brand written as `“金诚所至”品牌`, `打造“…”…品牌` or `“…”品牌项目`.
 pub fn brand(text: &str) -> Option<String> {
     for (i, _) in text.match_indices("品牌") {
         let before = &text[..i];
-        let close = before.rfind('”')?;
-        let gap = before[close..].chars().count();
-        if gap > 12 {
-            continue;
+        if let Some(name) = quoted_before(before) {
+            return Some(name);
         }
-        let open = before[..close].rfind('“')?;
-        let name = &before[open + '“'.len_utf8()..close];
-        let n = name.chars().count();
-        if (2..=12).contains(&n) && !name.contains(['，', '。']) {
-            return Some(name.to_string());
+        // `社会工作品牌“健康大篷车”`
+        let after = &text[i + "品牌".len()..];
+        if let Some(rest) = after.strip_prefix('“') {
+            if let Some(end) = rest.find('”') {
+                let name = &rest[..end];
+                if (2..=12).contains(&name.chars().count()) && !name.contains(['，', '。']) {
+                    return Some(name.to_string());
+                }
+            }
         }
     }
     None
+}
+
+/// The first of the quoted names just before `品牌` (`“武有益社暖邻”“桥见志汇”等特色`).
+fn quoted_before(before: &str) -> Option<String> {
+    let close = before.rfind('”')?;
+    let gap = &before[close + '”'.len_utf8()..];
+    if gap.chars().count() > 10 || gap.contains(['，', '。', '、', ',', '；']) {
+        return None;
+    }
+    let mut open = before[..close].rfind('“')?;
+    // Walk back over `“甲”“乙”` to the first name of the run.
+    while before[..open].ends_with('”') {
+        match before[..open].rfind('“') {
+            Some(o) => open = o,
+            None => break,
+        }
+    }
+    let first_close = before[open..].find('”')? + open;
+    let name = &before[open + '“'.len_utf8()..first_close];
+    let n = name.chars().count();
+    ((2..=12).contains(&n) && !name.contains(['，', '。'])).then(|| name.to_string())
 }
 
 /// The names from `known` that the text uses at least `min` times, most used first.

@@ -155,6 +155,7 @@ fn import_source(
     };
     let mut articles = article::articles(&source.lines, reading);
     articles.retain(|a| !a.blocks.is_empty() || a.title.is_some());
+    reattach_leads(&mut articles);
     if articles.is_empty() {
         return Err(ImportError::new(
             path,
@@ -241,6 +242,42 @@ fn write_draft(
         .open(file)
         .map_err(|e| fail(file, e))?;
     out.write_all(text.as_bytes()).map_err(|e| fail(file, e))
+}
+
+/// A PDF copy can put an article's lead after its end, at the top of the next article
+/// (`…得益于盐城市亭湖区开展的“五社联动”工作。` before `1月11日，首届粤港澳…`): a
+/// first paragraph that names the previous article's county, which the rest of its
+/// own article never names, goes back to the top of the previous article.
+fn reattach_leads(articles: &mut [article::Article]) {
+    for i in 1..articles.len() {
+        let prev = &articles[i - 1];
+        let Some(region) = divisions::find(prev.title.as_deref().unwrap_or(""), &prev.plain_text())
+        else {
+            continue;
+        };
+        let Some(county) = region
+            .county
+            .then(|| region.levels.get(region.levels.len().min(3) - 1))
+            .flatten()
+        else {
+            continue;
+        };
+        let place = county.trim_end_matches(['区', '县', '市']).to_string();
+        let Some(article::Block::Para(first)) = articles[i].blocks.first() else {
+            continue;
+        };
+        let rest_names_it = articles[i].blocks[1..].iter().any(|b| match b {
+            article::Block::Para(t) | article::Block::Heading(_, t) => t.contains(&place),
+            _ => false,
+        }) || articles[i]
+            .title
+            .as_deref()
+            .is_some_and(|t| t.contains(&place));
+        if place.chars().count() >= 2 && first.contains(&place) && !rest_names_it {
+            let lead = articles[i].blocks.remove(0);
+            articles[i - 1].blocks.insert(0, lead);
+        }
+    }
 }
 
 /// `<dir>/<slug>.md`, or `<slug>-2.md`… when that file exists.
