@@ -69,7 +69,7 @@ fn print_human(report: &ImportReport, dry_run: bool) {
     }
     let failed = report.failed();
     println!(
-        "{} {verb} from {}{}; they are drafts (draft: true): preview them with `casebook serve --drafts`",
+        "{verb} {} from {}{}; they are drafts (draft: true): preview them with `casebook serve --drafts`",
         plural(report.drafts(), "draft"),
         plural(report.sources.len(), "source"),
         if failed > 0 { format!(", {} could not be read", plural(failed, "source")) } else { String::new() }

@@ -470,7 +470,7 @@ fn continues(lines: &[Line], i: usize) -> bool {
         return false;
     };
     let next = next.trim();
-    let clause = next.split(['，', ',', '。']).next().unwrap_or(next);
+    let clause = next.split(['，', ',', '。', '、']).next().unwrap_or(next);
     clause.len() < next.len()
         && clause.chars().count() <= 3
         && !OPENERS.iter().any(|o| clause.starts_with(o))

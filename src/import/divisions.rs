@@ -200,7 +200,7 @@ fn pick_town<'a>(county: &'a County, text: &str) -> Option<&'a str> {
         .map(|t| (mentions(text, t), t))
         .filter(|(n, _)| *n > 0)
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
     match found.as_slice() {
         [(_, t)] => Some(t),
         [(a, t), (b, _), ..] if *a >= 2 && a > b => Some(t),
@@ -256,7 +256,7 @@ mod tests {
     #[test]
     fn municipality_has_no_prefecture() {
         assert_eq!(
-            levels("北京太阳宫：开展", "位于北京市朝阳区中西部"),
+            levels("北京太阳宫：开展", "太阳宫地区位于北京市朝阳区中西部"),
             ["北京市", "朝阳区", "太阳宫地区"]
         );
     }

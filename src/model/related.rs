@@ -79,6 +79,7 @@ mod tests {
         Case {
             meta: CaseMeta {
                 title: format!("案例{i}"),
+                author: None,
                 date: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()
                     + chrono::Days::new(i as u64),
                 slug: format!("c{i}"),

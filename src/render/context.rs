@@ -91,6 +91,7 @@ pub fn base(site: &Site, strings: &Strings) -> Context {
 pub struct CaseCard<'a> {
     pub url: &'a str,
     pub title: &'a str,
+    pub author: Option<&'a str>,
     pub summary: &'a str,
     pub date: String,
     pub region: &'a [String],
@@ -105,6 +106,7 @@ impl<'a> CaseCard<'a> {
         CaseCard {
             url: &case.url,
             title: &m.title,
+            author: m.author.as_deref(),
             summary: m.summary.as_deref().unwrap_or(""),
             date: m.date.format("%Y-%m-%d").to_string(),
             region: &m.region,

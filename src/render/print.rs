@@ -424,6 +424,7 @@ fn rows(r: &Renderer<'_>, c: &Case) -> Vec<Row> {
             });
         }
     };
+    push("author", m.author.clone().unwrap_or_default());
     push("region", m.region.join(" · "));
     push("organization", m.organization.clone().unwrap_or_default());
     if let Some(site) = m
