@@ -359,7 +359,11 @@ pub fn ends_sentence(t: &str) -> bool {
 /// A short line that closes no sentence: a heading in text that has them.
 fn is_heading_like(t: &str) -> bool {
     let n = t.chars().count();
-    (2..=30).contains(&n) && !ends_sentence(t) && !t.contains('。') && !t.ends_with(['，', ','])
+    (2..=30).contains(&n)
+        && !ends_sentence(t)
+        && !t.contains('。')
+        && !t.ends_with(['，', ','])
+        && t.matches(['，', ',']).count() <= 1
 }
 
 /// Lines that are only punctuation, left over from a layout (`”`).

@@ -49,6 +49,11 @@ fn numbers(s: &str) -> Vec<Number<'_>> {
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let mut i = 0;
     while i < chars.len() {
+        if let Some(n) = leading_form(s, &chars, i) {
+            out.push(n);
+            i += 2;
+            continue;
+        }
         if !chars[i].1.is_ascii_digit() || (i > 0 && is_numeric(chars[i - 1].1)) {
             i += 1;
             continue;
@@ -85,6 +90,26 @@ fn numbers(s: &str) -> Vec<Number<'_>> {
         i = j.max(i + 1);
     }
     out
+}
+
+/// `千余人次`, `百余名`: the leading forms the quantity parser reads, when a people
+/// unit follows (so `百余个` or `近百场` are not taken).
+fn leading_form<'a>(s: &'a str, chars: &[(usize, char)], i: usize) -> Option<Number<'a>> {
+    let (at, c) = chars[i];
+    let next = chars.get(i + 1)?;
+    if !"十百千万".contains(c) || next.1 != '余' || (i > 0 && is_numeric(chars[i - 1].1)) {
+        return None;
+    }
+    let end = chars.get(i + 2).map_or(s.len(), |n| n.0);
+    let after = &s[end..];
+    PEOPLE_UNITS
+        .iter()
+        .any(|u| after.starts_with(u))
+        .then(|| Number {
+            text: format!("{c}余"),
+            before: &s[..at],
+            after,
+        })
 }
 
 fn is_numeric(c: char) -> bool {
@@ -132,6 +157,9 @@ pub fn quantities(text: &str) -> (Vec<FoundCount>, Vec<FoundAmount>) {
                 continue;
             }
             let Some(unit) = PEOPLE_UNITS.iter().find(|u| after.starts_with(*u)) else {
+                if let Some(c) = unitless_people(&n, s) {
+                    counts.push(c);
+                }
                 continue;
             };
             let unit = if *unit == "人" && after.starts_with("人（次）") {
@@ -154,6 +182,25 @@ pub fn quantities(text: &str) -> (Vec<FoundCount>, Vec<FoundAmount>) {
         }
     }
     (counts, amounts)
+}
+
+/// `活跃志愿者7.2万，`: a number in 万 right after people (志愿者, 群众…) and before
+/// a pause counts them, though the unit is left out.
+fn unitless_people(n: &Number<'_>, sentence: &str) -> Option<FoundCount> {
+    let pause = n.after.is_empty() || n.after.starts_with(['，', ',', '。', '；', '、']);
+    let people = ["者", "员", "众", "民", "工"]
+        .iter()
+        .any(|e| n.before.ends_with(e));
+    if !(pause && people && n.text.ends_with('万')) {
+        return None;
+    }
+    let count = Count::parse(&n.text).ok()?;
+    Some(FoundCount {
+        group: group(n.before, "", "人"),
+        count,
+        unit: "人".to_string(),
+        sentence: sentence.to_string(),
+    })
 }
 
 /// The words of the clause just before a number, without verbs and adverbs.
@@ -481,6 +528,22 @@ mod tests {
             count_texts("280名学员“零距离”享受课程讲解"),
             [("学员".into(), "280".into(), "名".into())]
         );
+    }
+
+    #[test]
+    fn leading_forms_and_counts_without_a_unit() {
+        assert_eq!(
+            count_texts("依托镇(街道)社工学院,推行一线社工“五个一”实战培养模式,累计举办能力提升20余场,覆盖千余人次。"),
+            [("服务对象".into(), "千余".into(), "人次".into())]
+        );
+        assert_eq!(
+            count_texts("注册志愿者突破14万人，活跃志愿者7.2万，每万人活跃率达15%。"),
+            [
+                ("注册志愿者".into(), "14万".into(), "人".into()),
+                ("活跃志愿者".into(), "7.2万".into(), "人".into())
+            ]
+        );
+        assert!(count_texts("近百个南山社工及服务案例，建成百余个站点。").is_empty());
     }
 
     #[test]
