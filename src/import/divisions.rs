@@ -18,8 +18,13 @@ struct County {
 
 struct Divisions {
     counties: Vec<County>,
+    /// Every province, city and county name, full and short, by its first two
+    /// characters: a text is scanned once, not once per name.
+    names: HashMap<(char, char), Vec<&'static str>>,
     /// How many counties bear each name (鼓楼区 is in five cities).
     name_count: HashMap<&'static str, usize>,
+    /// The provinces' short names (`福建`, `内蒙古`).
+    provinces: Vec<&'static str>,
 }
 
 fn divisions() -> &'static Divisions {
@@ -41,9 +46,35 @@ fn divisions() -> &'static Divisions {
                 towns: f.next().unwrap_or(""),
             });
         }
+        let mut names: HashMap<(char, char), Vec<&'static str>> = HashMap::new();
+        for c in &counties {
+            for n in [
+                c.province,
+                province_short(c.province),
+                c.city,
+                short(c.city),
+                c.name,
+                short(c.name),
+            ] {
+                let mut it = n.chars();
+                if let (Some(a), Some(b)) = (it.next(), it.next()) {
+                    let list = names.entry((a, b)).or_default();
+                    if !list.contains(&n) {
+                        list.push(n);
+                    }
+                }
+            }
+        }
+        let mut provinces: Vec<&'static str> = counties
+            .iter()
+            .map(|c| province_short(c.province))
+            .collect();
+        provinces.dedup();
         Divisions {
             counties,
             name_count,
+            names,
+            provinces,
         }
     })
 }
@@ -72,10 +103,7 @@ fn short(name: &str) -> &str {
 
 /// Does `t` begin with a province's name, full or short (`福建厦门…`, `宁夏银川`)?
 pub fn starts_with_province(t: &str) -> bool {
-    let d = divisions();
-    d.counties
-        .iter()
-        .any(|c| t.starts_with(province_short(c.province)))
+    divisions().provinces.iter().any(|p| t.starts_with(p))
 }
 
 /// A region named in a text, most general first, and how sure the match is.
@@ -88,6 +116,35 @@ pub struct Region {
     pub county: bool,
 }
 
+/// How often each division name occurs in a text.
+struct Mentions(HashMap<&'static str, usize>);
+
+impl Mentions {
+    fn of(text: &str) -> Mentions {
+        let d = divisions();
+        let mut found = HashMap::new();
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, a)) = chars.next() {
+            let Some(&(_, b)) = chars.peek() else {
+                break;
+            };
+            for name in d.names.get(&(a, b)).into_iter().flatten() {
+                if text[i..].starts_with(name) {
+                    *found.entry(*name).or_insert(0) += 1;
+                }
+            }
+        }
+        Mentions(found)
+    }
+
+    fn get(&self, name: &str) -> usize {
+        if name.chars().count() < 2 {
+            return 0;
+        }
+        self.0.get(name).copied().unwrap_or(0)
+    }
+}
+
 fn mentions(text: &str, name: &str) -> usize {
     if name.chars().count() < 2 {
         return 0;
@@ -98,9 +155,10 @@ fn mentions(text: &str, name: &str) -> usize {
 /// The region `headline` (weighted) and `text` name, checked against the division list.
 pub fn find(headline: &str, text: &str) -> Option<Region> {
     let d = divisions();
+    let (head, body) = (Mentions::of(headline), Mentions::of(text));
     let score = |name: &str, short_ok: bool| {
         let s = if short_ok { short(name) } else { name };
-        mentions(headline, s) * 50 + mentions(text, s)
+        head.get(s) * 50 + body.get(s)
     };
     // Province: its own name, plus its cities and its distinctive counties.
     let mut province_scores: HashMap<&str, usize> = HashMap::new();
@@ -120,9 +178,7 @@ pub fn find(headline: &str, text: &str) -> Option<Region> {
         *province_scores.entry(p).or_insert(0) += s;
     }
     for (p, s) in province_scores.iter_mut() {
-        *s += score(p, false)
-            + mentions(headline, province_short(p)) * 50
-            + mentions(text, province_short(p));
+        *s += score(p, false) + head.get(province_short(p)) * 50 + body.get(province_short(p));
     }
     let (&province, &ps) = province_scores
         .iter()
@@ -144,7 +200,7 @@ pub fn find(headline: &str, text: &str) -> Option<Region> {
     if let Some(c) = city {
         levels.push(c.to_string());
     }
-    let county = pick_county(&in_scope, headline, text, city.is_some());
+    let county = pick_county(&in_scope, &head, &body, city.is_some());
     if let Some(k) = county {
         if city.is_none() && !k.city.is_empty() {
             levels.push(k.city.to_string());
@@ -164,8 +220,8 @@ pub fn find(headline: &str, text: &str) -> Option<Region> {
 /// (or one far more than the others); none when the text ranges over several.
 fn pick_county<'a>(
     counties: &[&'a County],
-    headline: &str,
-    text: &str,
+    headline: &Mentions,
+    text: &Mentions,
     city_known: bool,
 ) -> Option<&'a County> {
     let mut scored: Vec<(usize, &County)> = counties
@@ -176,7 +232,7 @@ fn pick_county<'a>(
             } else {
                 c.name
             };
-            (mentions(headline, name) * 50 + mentions(text, name), *c)
+            (headline.get(name) * 50 + text.get(name), *c)
         })
         .filter(|(s, _)| *s > 0)
         .collect();
