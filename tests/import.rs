@@ -302,8 +302,17 @@ fn all_seeds_become_drafts_that_pass_check() {
     );
     // And they build, the byline on the case page.
     site.run(&["build", "--drafts"]).assert_ok();
-    let page = walk_find(&site.public().join("cases"), "杨宇梅");
+    let page = walk_find(
+        &site.public().join("cases"),
+        "<dd class=\"author\">杨宇梅</dd>",
+    );
     assert!(page.is_some(), "the author is shown on the case page");
+    let print =
+        std::fs::read_to_string(site.public().join("print/index.html")).expect("print edition");
+    assert!(
+        print.contains("<td>杨宇梅</td>"),
+        "the author is in the print edition's metadata"
+    );
 }
 
 fn walk_find(dir: &Path, needle: &str) -> Option<PathBuf> {
@@ -401,6 +410,7 @@ fn bad_files_are_named_and_the_rest_imported() {
     .expect("locked");
     std::fs::write(dir.join("broken.docx"), b"PK\x03\x04 not really a zip").expect("broken");
     std::fs::write(dir.join("empty.txt"), b"").expect("empty");
+    std::fs::write(dir.join("case.md"), "---\ntitle: x\n---\n正文").expect("md");
     std::fs::copy(seed(4), dir.join("good.txt")).expect("good");
     let run = import(
         &site,
@@ -416,7 +426,8 @@ fn bad_files_are_named_and_the_rest_imported() {
     assert!(out.contains("locked.docx: is password-protected"), "{out}");
     assert!(out.contains("broken.docx: is damaged"), "{out}");
     assert!(out.contains("empty.txt: is empty"), "{out}");
-    assert!(out.contains("4 sources could not be read"), "{out}");
+    assert!(out.contains("case.md: already has front matter"), "{out}");
+    assert!(out.contains("5 sources could not be read"), "{out}");
     assert_eq!(
         drafts(&site, "b").len(),
         3,

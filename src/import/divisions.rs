@@ -114,6 +114,8 @@ pub struct Region {
     pub levels: Vec<String>,
     /// True when the county was found (the region goes down to county level).
     pub county: bool,
+    /// The most specific of province, city and county (not the town).
+    pub place: String,
 }
 
 /// How often each division name occurs in a text.
@@ -210,9 +212,15 @@ pub fn find(headline: &str, text: &str) -> Option<Region> {
             levels.push(town.to_string());
         }
     }
+    let place = county
+        .map(|k| k.name)
+        .or(city)
+        .unwrap_or(province)
+        .to_string();
     Some(Region {
         levels,
         county: county.is_some(),
+        place,
     })
 }
 

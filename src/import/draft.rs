@@ -156,7 +156,7 @@ fn resolve_images(text: &str, image_name: &dyn Fn(usize) -> Option<String>) -> S
 /// headline's first words in pinyin, then `-2`, `-3`… until no case has it.
 pub fn slug(region: Option<&Region>, headline: &str, taken: &HashSet<String>) -> String {
     let place = region
-        .and_then(|r| r.levels.get(2).or(r.levels.get(1)).or(r.levels.first()))
+        .map(|r| &r.place)
         .map(|p| {
             let short = p.trim_end_matches(['省', '市', '区', '县']);
             pinyin_of(if short.chars().count() >= 2 { short } else { p }, 4)
