@@ -324,6 +324,10 @@ fn fields_of(
         (None, None) => (today, "today"),
     };
     f.region = divisions::find(&f.title, &text);
+    if let (Some(_), Some(r)) = (&f.title_note, &f.region) {
+        // A stand-in title at least says where: `亭湖区：社区居民有困难…`.
+        f.title = format!("{}：{}", r.place, f.title);
+    }
     f.communities = divisions::communities(&text);
     f.communities.truncate(6);
     f.organization = author_org(&text).or_else(|| fields::organizations(&text).into_iter().next());
