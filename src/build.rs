@@ -7,6 +7,7 @@ use crate::config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::model::{self, Site};
+use crate::outdir;
 use crate::render::{self, Counting, Output, StageTimer};
 use crate::theme::Theme;
 use crate::write::Staging;
@@ -24,11 +25,21 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include `draft: true` cases.
     pub drafts: bool,
+    /// Replace the output folder even if it holds files casebook did not write.
+    pub force: bool,
 }
 
 impl BuildOptions {
     pub fn out_dir(&self) -> PathBuf {
         self.out.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+
+    /// How messages name the output: as the user gave it, or as the default.
+    fn out_label(&self) -> String {
+        match &self.out {
+            Some(out) => format!("--out {}", out.display()),
+            None => format!("the output folder {}", self.out_dir().display()),
+        }
     }
 }
 
@@ -40,6 +51,8 @@ pub struct BuildReport {
     /// Warnings (a successful build has no errors).
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// With `--force`: what the replaced output held that casebook had not written.
+    pub replaced: Option<String>,
 }
 
 /// Load, validate and model the site. On content errors, `Err(Error::Content)` holds
@@ -159,11 +172,13 @@ impl Output for Observed<'_> {
 /// [`build`], reporting its progress.
 pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
     let start = Instant::now();
+    // Before anything is read or written: is the output casebook's to replace?
+    let out = outdir::check(&opts.root, &opts.out_dir(), opts.force, &opts.out_label())?;
     progress.stage("reading");
     let timer = StageTimer::from_env();
     let (site, warnings) = timer.time("load+validate+model", || load_site(opts))?;
     progress.stage("rendering");
-    let staging = Staging::new(&opts.out_dir())?;
+    let staging = Staging::new(&out.path)?;
     let (pages, files) = render(
         &site,
         &Observed {
@@ -179,5 +194,6 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         cases: site.cases.len(),
         warnings,
         elapsed: start.elapsed(),
+        replaced: out.replaces,
     })
 }

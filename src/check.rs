@@ -153,6 +153,6 @@ pub fn diagnostic_of(e: Error) -> Diagnostic {
         Error::Content(mut ds) => ds
             .pop()
             .unwrap_or_else(|| Diagnostic::error("", "content problem")),
-        Error::Other(msg) => Diagnostic::error("", msg),
+        Error::Other(msg) | Error::Refused(msg) => Diagnostic::error("", msg),
     }
 }

@@ -22,6 +22,10 @@ pub enum Error {
     Template(String),
     #[error("{0}")]
     Other(String),
+    /// Refused before anything was touched: the output (or a working folder) is one a
+    /// build must not replace (see `outdir`). Exit status 2.
+    #[error("{0}")]
+    Refused(String),
 }
 
 fn summarize(ds: &[Diagnostic]) -> String {

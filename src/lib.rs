@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod outdir;
 pub mod pdf;
 pub mod quantity;
 pub mod render;

@@ -35,6 +35,12 @@ impl Staging {
             source,
         })?;
         lock_live().push(dir.clone());
+        // Marks the output as casebook's, so the next build may replace it (`outdir`).
+        write_file(
+            &dir,
+            crate::outdir::MARKER,
+            crate::outdir::MARKER_TEXT.as_bytes(),
+        )?;
         Ok(Staging {
             dir,
             target: target.to_path_buf(),

@@ -27,6 +27,9 @@ pub fn run(opts: &BuildOptions) -> anyhow::Result<i32> {
     match result {
         Ok(r) => {
             report(&r.warnings);
+            if let Some(replaced) = &r.replaced {
+                eprintln!("note: {replaced}");
+            }
             eprintln!(
                 "built {} into {}: {} written ({}), {}, {:.2}s",
                 plural(r.cases, "case"),

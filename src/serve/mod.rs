@@ -164,6 +164,7 @@ pub fn serve(opts: &ServeOptions, on: &(dyn Fn(Event<'_>) + Sync)) -> Result<()>
         out: None,
         base_url: Some(url.clone()),
         drafts: opts.drafts,
+        force: false,
     };
     let (tx, rx) = mpsc::channel();
     let mut watcher = watch::SiteWatcher::new(&opts.root, tx.clone())
