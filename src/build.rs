@@ -174,11 +174,12 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
     let start = Instant::now();
     // Before anything is read or written: is the output casebook's to replace?
     let out = outdir::check(&opts.root, &opts.out_dir(), opts.force, &opts.out_label())?;
+    // The output's lock is held from here to the end (see `write`).
+    let staging = Staging::new(&out.path)?;
     progress.stage("reading");
     let timer = StageTimer::from_env();
     let (site, warnings) = timer.time("load+validate+model", || load_site(opts))?;
     progress.stage("rendering");
-    let staging = Staging::new(&out.path)?;
     let (pages, files) = render(
         &site,
         &Observed {

@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod i18n;
 pub mod load;
+pub mod lock;
 pub mod markdown;
 pub mod model;
 pub mod outdir;

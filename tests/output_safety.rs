@@ -179,3 +179,119 @@ fn out_accepts_absent_empty_and_its_own_output() {
     std::fs::remove_file(site.public().join(".casebook-output")).expect("remove marker");
     site.build().assert_ok();
 }
+
+#[test]
+fn a_second_build_of_the_same_output_stops_while_one_runs() {
+    let site = Site::from_fixture("basic");
+    site.build().assert_ok();
+    let before = snapshot(&site.public());
+    // A build running elsewhere (another container, say, whose process ids this one cannot
+    // see): it holds the output's lock and has a staging folder with files in it.
+    let lock = std::fs::File::create(site.root().join(".public.casebook-lock")).expect("lock file");
+    lock.lock().expect("lock");
+    let running = site.root().join(".public.staging-999999");
+    std::fs::create_dir_all(running.join("cases")).expect("mkdir");
+    std::fs::write(running.join("cases/a.html"), "being written").expect("write");
+    let run = site.build();
+    assert!(!run.ok(), "a second build ran beside the first");
+    assert!(
+        run.stderr().contains("another build of") && run.stderr().contains("is running"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        running.join("cases/a.html").is_file(),
+        "the running build's files were removed"
+    );
+    assert_eq!(before, snapshot(&site.public()), "the output was changed");
+    // Once the other build has ended (its lock is free), what it left is swept.
+    drop(lock);
+    site.build().assert_ok();
+    assert!(!running.exists(), "a dead build's staging folder was kept");
+}
+
+/// Names in `dir` that a build leaves only while it runs.
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .expect("read dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".staging-"))
+        .collect()
+}
+
+#[path = "../bench/gen_corpus.rs"]
+#[allow(dead_code)]
+mod gen_corpus;
+
+/// kill -9 (and every fourth time Ctrl-C) at 20 random moments of a build: the output is
+/// each time the whole previous site or the whole new one, never a mix or nothing, and
+/// the next build succeeds. `CASEBOOK_KILL_SEED=n` repeats a run.
+#[cfg(unix)]
+#[test]
+fn a_build_killed_at_any_moment_leaves_a_whole_site() {
+    let site = Site::empty();
+    gen_corpus::generate(12, site.root(), 7, &[gen_corpus::Format::Casebook])
+        .expect("generate a site");
+    let seed = std::env::var("CASEBOOK_KILL_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(1, |d| d.as_nanos() as u64)
+        });
+    let mut rng = seed | 1;
+    let mut random = move || {
+        // xorshift64
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng
+    };
+    let started = std::time::Instant::now();
+    site.build().assert_ok();
+    let took = started.elapsed();
+    let mut previous = snapshot(&site.public());
+    let home = site.root().join("content/_index.md");
+    let home_text = std::fs::read_to_string(&home).expect("read _index.md");
+    for round in 0..20 {
+        // Each round's build differs from the last, so a mix of the two would show.
+        std::fs::write(&home, format!("{home_text}\n第{round}轮。\n")).expect("write");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+            .args(["build", "--root"])
+            .arg(site.root())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start a build");
+        let at = took.mul_f64((random() % 1000) as f64 / 900.0);
+        std::thread::sleep(at);
+        let signal = if round % 4 == 3 { "-INT" } else { "-KILL" };
+        let _ = std::process::Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status();
+        let _ = child.wait();
+        let after = snapshot(&site.public());
+        let next = site.build();
+        let context = format!("seed {seed}, round {round}, kill {signal} after {at:?}");
+        assert!(
+            next.ok(),
+            "{context}: the next build failed:\n{}",
+            next.stderr()
+        );
+        let new = snapshot(&site.public());
+        assert!(
+            after == previous || after == new,
+            "{context}: the output was neither the previous site nor the new one ({} files; {} before, {} after)",
+            after.len(),
+            previous.len(),
+            new.len()
+        );
+        assert!(
+            leftovers(site.root()).is_empty(),
+            "{context}: left behind {:?}",
+            leftovers(site.root())
+        );
+        previous = new;
+    }
+}

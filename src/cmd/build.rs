@@ -10,10 +10,13 @@ use std::time::Instant;
 pub fn run(opts: &BuildOptions) -> anyhow::Result<i32> {
     let start = Instant::now();
     // Ctrl-C: the previous output is untouched (the build writes into a staging folder),
-    // and the staging folder goes too.
+    // and the staging folder goes too; a swap already under way is finished first.
     let _ = ctrlc::set_handler(|| {
-        casebook::write::remove_live_staging();
-        eprintln!("build stopped: nothing was changed");
+        if casebook::write::remove_live_staging() {
+            eprintln!("build stopped: the new site was already in place");
+        } else {
+            eprintln!("build stopped: nothing was changed");
+        }
         std::process::exit(130);
     });
     let spinner = std::io::stderr().is_terminal().then(Spinner::new);
