@@ -34,35 +34,9 @@ pub struct Checked {
 /// folder in messages (`--out public2`, `the working folder /tmp/x`). Refusals are
 /// [`Error::Refused`]; `force` overrides only "a folder of files casebook did not write".
 pub fn check(root: &Path, out: &Path, force: bool, label: &str) -> Result<Checked> {
-    let root = real_path(root)?;
-    let path = real_path(out)?;
+    let path = check_place(root, out, label)?;
     let refuse = |why: String| Err(Error::Refused(format!("{label} {why}")));
-    let suggestion = root.join("public");
-    if path == root {
-        return refuse(format!(
-            "is the site's own folder (where casebook.yaml is): a build replaces its output whole and would delete your content. Leave out --out to build into {}, or name a new folder",
-            suggestion.display()
-        ));
-    }
-    if root.starts_with(&path) {
-        return refuse(format!(
-            "({}) holds the site's folder {}: a build replaces its output whole and would delete the site and everything beside it. Name a new folder, such as {}",
-            path.display(),
-            root.display(),
-            suggestion.display()
-        ));
-    }
-    for source in SOURCES {
-        let folder = root.join(source);
-        let linked = folder.canonicalize().unwrap_or_else(|_| folder.clone());
-        if path.starts_with(&folder) || path.starts_with(&linked) {
-            return refuse(format!(
-                "({}) lies inside the site's {source}/ folder, which holds your sources: a build there would delete them. Name a folder outside {source}/, such as {}",
-                path.display(),
-                suggestion.display()
-            ));
-        }
-    }
+    let suggestion = real_path(root)?.join("public");
     let meta = match std::fs::symlink_metadata(&path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Ok(Checked {
@@ -110,6 +84,42 @@ pub fn check(root: &Path, out: &Path, force: bool, label: &str) -> Result<Checke
         )),
         path,
     })
+}
+
+/// The first half of [`check`], for folders that casebook names itself (the working
+/// folders of `serve` and `pdf`): `path` resolved, if it is not the site's folder, does
+/// not hold it and is not among its sources.
+pub fn check_place(root: &Path, path: &Path, label: &str) -> Result<PathBuf> {
+    let root = real_path(root)?;
+    let path = real_path(path)?;
+    let refuse = |why: String| Err(Error::Refused(format!("{label} {why}")));
+    let suggestion = root.join("public");
+    if path == root {
+        return refuse(format!(
+            "is the site's own folder (where casebook.yaml is): a build replaces its output whole and would delete your content. Leave out --out to build into {}, or name a new folder",
+            suggestion.display()
+        ));
+    }
+    if root.starts_with(&path) {
+        return refuse(format!(
+            "({}) holds the site's folder {}: a build replaces its output whole and would delete the site and everything beside it. Name a new folder, such as {}",
+            path.display(),
+            root.display(),
+            suggestion.display()
+        ));
+    }
+    for source in SOURCES {
+        let folder = root.join(source);
+        let linked = folder.canonicalize().unwrap_or_else(|_| folder.clone());
+        if path.starts_with(&folder) || path.starts_with(&linked) {
+            return refuse(format!(
+                "({}) lies inside the site's {source}/ folder, which holds your sources: a build there would delete them. Name a folder outside {source}/, such as {}",
+                path.display(),
+                suggestion.display()
+            ));
+        }
+    }
+    Ok(path)
 }
 
 /// What `dir` holds when casebook did not write it: nothing for an empty folder or an

@@ -295,3 +295,188 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site() {
         previous = new;
     }
 }
+
+/// A stand-in browser that starts and then takes its time, so `casebook pdf` can be
+/// killed while its working folder is in use.
+#[cfg(unix)]
+fn slow_browser(dir: &Path) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join("slow-browser");
+    std::fs::write(&path, "#!/bin/sh\nsleep 3\n").expect("write");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    path
+}
+
+/// The entries of `dir`, sorted (none if it does not exist).
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[cfg(unix)]
+#[test]
+fn a_killed_pdf_leaves_nothing_the_next_run_keeps() {
+    let site = Site::from_fixture("basic");
+    let tools = Site::empty();
+    let browser = slow_browser(tools.root());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(["pdf", "--root"])
+        .arg(site.root())
+        .arg("--chromium")
+        .arg(&browser)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start casebook pdf");
+    // Killed once the browser is printing (its log is in the working folder).
+    let work = site.root().join(".casebook-pdf");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let printing = || {
+        walkdir::WalkDir::new(&work)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().ends_with(".log"))
+    };
+    while !printing() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the pdf run never began printing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().expect("kill -9");
+    let _ = child.wait();
+    let killed = names(&work);
+    assert!(
+        !killed.is_empty(),
+        "the killed run left nothing to test with"
+    );
+    // A folder left by casebook versions without the lock, two days old.
+    let old = site.root().join(".casebook-pdf-12345");
+    std::fs::create_dir_all(&old).expect("mkdir");
+    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(2 * 86_400);
+    std::fs::File::open(&old)
+        .and_then(|f| f.set_modified(two_days_ago))
+        .expect("age the folder");
+    // The next run (whose browser fails at once) removes what the killed one left.
+    let run = site.run(&["pdf", "--chromium", "/bin/false"]);
+    assert!(!run.ok());
+    assert_eq!(
+        names(&work),
+        Vec::<String>::new(),
+        "left in {}",
+        work.display()
+    );
+    assert!(!old.exists(), "an old-style leftover was kept");
+}
+
+#[cfg(unix)]
+#[test]
+fn pdf_keeps_its_working_folder_out_of_the_sources() {
+    let site = Site::from_fixture("basic");
+    // No working folder can be made in the site's folder (a file has the name), so the
+    // system's temporary folder would be used, and TMPDIR points into content/.
+    site.write(".casebook-pdf", "not a folder");
+    let content = site.root().join("content");
+    let before = snapshot(&content);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(["pdf", "--chromium", "/bin/false", "--root"])
+        .arg(site.root())
+        .env("TMPDIR", &content)
+        .output()
+        .expect("run casebook");
+    let run = common::Run(output);
+    assert_eq!(run.code(), Some(2), "{}", run.stderr());
+    assert!(run.stderr().contains("content/"), "{}", run.stderr());
+    assert_eq!(before, snapshot(&content), "content/ was changed");
+}
+
+#[test]
+fn git_sees_no_leftovers_in_a_new_site() {
+    let home = Site::empty();
+    let dir = home.root().join("site");
+    home.run(&["init", &dir.display().to_string()]).assert_ok();
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(&dir)
+            .args(args)
+            .output()
+    };
+    if git(&["init", "-q"]).is_err() {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    let site = Site {
+        dir: tempfile::tempdir().expect("temp dir"),
+    };
+    site.run(&["build", "--root", &dir.display().to_string()])
+        .assert_ok();
+    // What stopped builds and pdf runs leave, and the image cache.
+    for leftover in [
+        ".public.staging-4242/index.html",
+        ".public.staging-4242.old/index.html",
+        ".casebook-pdf/run-4242/site/index.html",
+        ".casebook-pdf/run-4242.lock",
+        ".casebook-pdf-4242/site/index.html",
+        ".casebook-cache/ab/cd.webp",
+    ] {
+        let path = dir.join(leftover);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, "x").expect("write");
+    }
+    let status = git(&["status", "--porcelain", "--untracked-files=all"]).expect("git status");
+    let listed = String::from_utf8_lossy(&status.stdout).into_owned();
+    let mut files: Vec<&str> = listed
+        .lines()
+        .map(|l| l.trim_start_matches("?? "))
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            ".gitignore",
+            "casebook.yaml",
+            "content/_index.md",
+            "content/cases/linli-shouwang.md",
+            "content/pages/about.md",
+            "data/organizations.yaml",
+        ],
+        "git status shows more than the site's own files"
+    );
+}
+
+#[test]
+fn serve_keeps_its_working_folder_out_of_the_sources() {
+    let site = Site::from_fixture("basic");
+    let content = site.root().join("content");
+    let before = snapshot(&content);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(site.root())
+        .env("TMPDIR", &content)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run casebook");
+    // A serve that was not refused runs until stopped.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let run = common::Run(child.wait_with_output().expect("output"));
+    assert_eq!(run.code(), Some(2), "{}", run.stderr());
+    assert!(run.stderr().contains("content/"), "{}", run.stderr());
+    assert_eq!(before, snapshot(&content), "content/ was changed");
+}

@@ -141,6 +141,8 @@ pub fn serve(opts: &ServeOptions, on: &(dyn Fn(Event<'_>) + Sync)) -> Result<()>
     };
     let url = format!("http://{host}:{}/", addr.port());
     let work = std::env::temp_dir().join(format!("casebook-serve-{}", std::process::id()));
+    let label = format!("the working folder {} (in TMPDIR)", work.display());
+    let work = crate::outdir::check_place(&opts.root, &work, &label)?;
     let _cleanup = RemoveOnDrop(work.clone());
     let live = LiveDir::new(work.join("site"), work.join("pending"))?;
     let shared = Arc::new(Shared {
