@@ -269,6 +269,7 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site() {
         let signal = if round % 4 == 3 { "-INT" } else { "-KILL" };
         let _ = std::process::Command::new("kill")
             .args([signal, &child.id().to_string()])
+            .stderr(std::process::Stdio::null())
             .status();
         let _ = child.wait();
         let after = snapshot(&site.public());
