@@ -251,10 +251,11 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site() {
     };
     let started = std::time::Instant::now();
     site.build().assert_ok();
-    let took = started.elapsed();
+    let mut took = started.elapsed();
     let mut previous = snapshot(&site.public());
     let home = site.root().join("content/_index.md");
     let home_text = std::fs::read_to_string(&home).expect("read _index.md");
+    let (mut kept, mut replaced) = (0, 0);
     for round in 0..20 {
         // Each round's build differs from the last, so a mix of the two would show.
         std::fs::write(&home, format!("{home_text}\n第{round}轮。\n")).expect("write");
@@ -264,7 +265,9 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("start a build");
-        let at = took.mul_f64((random() % 1000) as f64 / 900.0);
+        // Anywhere in the build, and every other round near its end, where the swap is.
+        let from = if round % 2 == 1 { 0.8 } else { 0.0 };
+        let at = took.mul_f64(from + (1.1 - from) * (random() % 1000) as f64 / 1000.0);
         std::thread::sleep(at);
         let signal = if round % 4 == 3 { "-INT" } else { "-KILL" };
         let _ = std::process::Command::new("kill")
@@ -273,7 +276,9 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site() {
             .status();
         let _ = child.wait();
         let after = snapshot(&site.public());
+        let started = std::time::Instant::now();
         let next = site.build();
+        took = started.elapsed();
         let context = format!("seed {seed}, round {round}, kill {signal} after {at:?}");
         assert!(
             next.ok(),
@@ -293,8 +298,14 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site() {
             "{context}: left behind {:?}",
             leftovers(site.root())
         );
+        if after == previous {
+            kept += 1;
+        } else {
+            replaced += 1;
+        }
         previous = new;
     }
+    eprintln!("seed {seed}: {kept} killed builds left the previous site, {replaced} the new one");
 }
 
 /// A stand-in browser that starts and then takes its time, so `casebook pdf` can be
@@ -480,4 +491,29 @@ fn serve_keeps_its_working_folder_out_of_the_sources() {
     assert_eq!(run.code(), Some(2), "{}", run.stderr());
     assert!(run.stderr().contains("content/"), "{}", run.stderr());
     assert_eq!(before, snapshot(&content), "content/ was changed");
+}
+
+#[test]
+fn pdf_out_replaces_only_a_pdf() {
+    let site = Site::from_fixture("basic");
+    site.write("notes.txt", "my notes");
+    let before = snapshot(site.root());
+    for (out, expect) in [
+        ("casebook.yaml", "not a PDF"),
+        ("notes.txt", "not a PDF"),
+        ("content", "content/"),
+        ("content/cases/new.pdf", "content/"),
+        ("static", "static/"),
+        (".", "own folder"),
+    ] {
+        let out = site.root().join(out).display().to_string();
+        let run = site.run(&["pdf", "--out", &out, "--chromium", "/bin/false"]);
+        assert_eq!(run.code(), Some(2), "--out {out}: {}", run.stderr());
+        assert!(
+            run.stderr().contains(expect),
+            "--out {out}: {}",
+            run.stderr()
+        );
+    }
+    assert_eq!(before, snapshot(site.root()), "the site was changed");
 }

@@ -87,6 +87,7 @@ pub struct PdfReport {
 /// Content errors come back as `Err(Error::Content)`, like `build`.
 pub fn print(opts: &PdfOptions) -> Result<PdfReport> {
     let start = Instant::now();
+    check_out_file(&opts.root, &opts.out_file())?;
     let browser = chromium::find(opts.chromium.as_deref())?;
     let (site, warnings) = build::load_site(&BuildOptions {
         root: opts.root.clone(),
@@ -191,6 +192,31 @@ fn unknown_collection(site: &crate::model::Site, slug: &str) -> Error {
         msg.push_str(&format!("; the collections are: {}", slugs.join(", ")));
     }
     Error::Other(msg)
+}
+
+/// The PDF may replace only a PDF, and never lands in the site's sources (`outdir`'s
+/// place rules): `--out casebook.yaml` or `--out content/cases/a.md` would lose the file.
+fn check_out_file(root: &Path, out: &Path) -> Result<()> {
+    let label = format!("--out {}", out.display());
+    let path = crate::outdir::check_place(root, out, &label)?;
+    let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        return Ok(());
+    };
+    let is_pdf = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    if meta.is_file() && is_pdf {
+        return Ok(());
+    }
+    let what = if meta.is_dir() {
+        "a folder"
+    } else {
+        "a file that is not a PDF"
+    };
+    Err(Error::Refused(format!(
+        "{label} is {what}: casebook pdf would replace it. Name a new file or an earlier PDF, such as {}",
+        crate::outdir::real_path(root)?.join("casebook.pdf").display()
+    )))
 }
 
 /// The working folder of this run: `<root>/.casebook-pdf/run-PID`, or in the system's
