@@ -84,6 +84,8 @@ impl WorkDir {
 }
 
 impl Drop for WorkDir {
+    /// The folder goes, and its lock file too: the name has this process's id, so no
+    /// other process is using or waiting for that file.
     fn drop(&mut self) {
         let _ = remove_tree(&self.path);
         let _ = std::fs::remove_file(&self.lock_path);
