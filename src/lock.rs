@@ -84,8 +84,9 @@ impl WorkDir {
 }
 
 impl Drop for WorkDir {
-    /// The folder goes, and its lock file too: the name has this process's id, so no
-    /// other process is using or waiting for that file.
+    /// The folder goes, and its lock file too: the name has this process's id, so only a
+    /// process of the same id in another container could be opening that file, and one
+    /// that finds it held takes another name.
     fn drop(&mut self) {
         let _ = remove_tree(&self.path);
         let _ = std::fs::remove_file(&self.lock_path);
