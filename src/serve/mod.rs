@@ -24,6 +24,7 @@ mod live;
 pub mod output;
 pub mod preview;
 mod respond;
+mod server;
 pub mod watch;
 
 use crate::build::{load_site, load_theme, render_with, BuildOptions};
@@ -87,8 +88,53 @@ pub struct BuildSummary {
     pub elapsed: Duration,
 }
 
-/// Runs until Ctrl-C. Errors: the port is taken, the folder is not a site …
-pub fn serve(opts: &ServeOptions, on: &(dyn Fn(Event<'_>) + Sync)) -> Result<()> {
+/// Asks a running [`serve`] to stop. The library installs no signal handler: the
+/// program calls [`Stop::request`] from its own (Ctrl-C, SIGTERM, SIGHUP).
+#[derive(Clone, Default)]
+pub struct Stop(Arc<StopState>);
+
+#[derive(Default)]
+struct StopState {
+    /// Also the first build's cancel flag.
+    requested: Arc<AtomicBool>,
+    /// Wakes the watch loop once `serve` has one.
+    wake: Mutex<Option<mpsc::Sender<watch::Msg>>>,
+    /// The temporary folder, while `serve` runs.
+    work: Mutex<Option<PathBuf>>,
+}
+
+impl Stop {
+    pub fn new() -> Stop {
+        Stop::default()
+    }
+
+    /// Stops `serve`: the build in progress lands nothing, the temporary folder is
+    /// removed and `serve` returns. False when a stop was already asked for.
+    pub fn request(&self) -> bool {
+        if self.0.requested.swap(true, Ordering::SeqCst) {
+            return false;
+        }
+        if let Some(tx) = lock(&self.0.wake).as_ref() {
+            let _ = tx.send(watch::Msg::Stop);
+        }
+        true
+    }
+
+    /// Removes the temporary folder now, for a program that exits without waiting for
+    /// `serve` to return (a second Ctrl-C).
+    pub fn abandon(&self) {
+        if let Some(dir) = lock(&self.0.work).take() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+
+    fn requested(&self) -> bool {
+        self.0.requested.load(Ordering::SeqCst)
+    }
+}
+
+/// Runs until `stop` is requested. Errors: the port is taken, the folder is not a site …
+pub fn serve(opts: &ServeOptions, stop: &Stop, on: &(dyn Fn(Event<'_>) + Sync)) -> Result<()> {
     if !opts.root.join(crate::config::CONFIG_FILE).is_file() {
         return Err(Error::Other(format!(
             "{} has no {}, so it is not a casebook site; run this in the site's folder, pass --root DIR, or create a site with `casebook init DIR`",
@@ -108,6 +154,7 @@ pub fn serve(opts: &ServeOptions, on: &(dyn Fn(Event<'_>) + Sync)) -> Result<()>
     let url = format!("http://{host}:{}/", addr.port());
     let work = std::env::temp_dir().join(format!("casebook-serve-{}", std::process::id()));
     let _cleanup = RemoveOnDrop(work.clone());
+    *lock(&stop.0.work) = Some(work.clone());
     let live = LiveDir::new(work.join("site"), work.join("pending"))?;
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
@@ -134,17 +181,9 @@ pub fn serve(opts: &ServeOptions, on: &(dyn Fn(Event<'_>) + Sync)) -> Result<()>
     let (tx, rx) = mpsc::channel();
     let mut watcher = watch::SiteWatcher::new(&opts.root, tx.clone())
         .map_err(|e| Error::Other(format!("cannot watch {}: {e}", opts.root.display())))?;
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        // Ctrl-C stops a rebuild in progress too; a second Ctrl-C does not wait at all.
-        let (stop, stop_tx) = (stop.clone(), tx.clone());
-        // Only one handler per process; a second `serve` in one process keeps the first.
-        let _ = ctrlc::set_handler(move || {
-            if stop.swap(true, Ordering::SeqCst) {
-                std::process::exit(130); // leaves the temporary folder: quitting comes first
-            }
-            let _ = stop_tx.send(watch::Msg::Stop);
-        });
+    *lock(&stop.0.wake) = Some(tx.clone());
+    if stop.requested() {
+        let _ = tx.send(watch::Msg::Stop);
     }
     let live = Mutex::new(live);
     let ready: Mutex<Option<Arc<Ready>>> = Mutex::new(None);
@@ -155,19 +194,14 @@ pub fn serve(opts: &ServeOptions, on: &(dyn Fn(Event<'_>) + Sync)) -> Result<()>
         ready: &ready,
         on,
     };
-    ctx.run(&stop, true);
-    let server = Arc::new(
-        tiny_http::Server::from_listener(listener, None)
-            .map_err(|e| Error::Other(format!("cannot serve on {url}: {e}")))?,
-    );
-    let http_thread = {
-        let (server, shared) = (server.clone(), shared.clone());
-        std::thread::spawn(move || {
-            for request in server.incoming_requests() {
-                let shared = shared.clone();
-                std::thread::spawn(move || respond::respond(request, &shared));
-            }
-        })
+    ctx.run(&stop.0.requested, true);
+    let server = {
+        let (shared, bound) = (shared.clone(), addr);
+        server::start(
+            listener,
+            Arc::new(move |request: &server::Request| respond::respond(request, &shared, bound)),
+        )
+        .map_err(|e| Error::Other(format!("cannot serve on {url}: {e}")))?
     };
     on(Event::Listening {
         url: &url,
@@ -192,8 +226,9 @@ pub fn serve(opts: &ServeOptions, on: &(dyn Fn(Event<'_>) + Sync)) -> Result<()>
         }
         builds.quit();
     });
-    server.unblock();
-    let _ = http_thread.join();
+    server.stop();
+    *lock(&stop.0.wake) = None;
+    *lock(&stop.0.work) = None;
     on(Event::Stopped);
     Ok(())
 }

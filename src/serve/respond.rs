@@ -1,21 +1,35 @@
 //! HTTP responses: what each request to `serve` is answered with (pages from the served
-//! folder, the live-reload endpoints, the site's 404 page).
+//! folder, the live-reload endpoints, the site's 404 page), and which requests are
+//! refused (other methods, other hosts).
 
 use super::http::{self, Target};
 use super::live::{lock_state, since_param, status_since, wait_for_build, Shared, LIVE_JS};
+use super::server::{Reply, Request};
 use serde::Serialize;
+use std::net::SocketAddr;
 use std::path::Path;
 
-pub(super) fn respond(request: tiny_http::Request, shared: &Shared) {
-    use tiny_http::Method;
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(text(405, "only GET and HEAD are served"));
-        return;
+/// The reply to `request`, for a server listening on `bound`.
+pub(super) fn respond(request: &Request, shared: &Shared, bound: SocketAddr) -> Reply {
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        return text(405, "only GET and HEAD are served");
     }
-    let url = request.url().to_string();
+    let Some(host) = &request.host else {
+        return text(400, "bad request: no Host header");
+    };
+    if !http::host_allowed(host, bound) {
+        return text(
+            403,
+            &format!(
+                "forbidden: this preview answers only to its own address (localhost or {}), not {host}",
+                bound.ip()
+            ),
+        );
+    }
+    let url = request.target.as_str();
     if let Some(rest) = url.strip_prefix("/__casebook/") {
         let (name, query) = rest.split_once('?').unwrap_or((rest, ""));
-        let response = match name {
+        return match name {
             "live.js" => body(
                 200,
                 LIVE_JS.as_bytes().to_vec(),
@@ -25,37 +39,33 @@ pub(super) fn respond(request: tiny_http::Request, shared: &Shared) {
             "events" => json(&wait_for_build(shared, since_param(query))),
             _ => text(404, "not found"),
         };
-        let _ = request.respond(response);
-        return;
     }
-    let response = match http::resolve(&shared.dir, &url) {
+    match http::resolve(&shared.dir, url) {
         Target::File(path) => match std::fs::read(&path) {
             Ok(bytes) => page(200, bytes, &path),
             Err(_) => not_found(shared),
         },
-        Target::Redirect(to) => with(text(301, "moved"), "Location", &to),
+        Target::Redirect(to) => {
+            let mut reply = text(301, "moved");
+            reply.headers.push(("Location", to));
+            reply
+        }
         Target::NotFound => not_found(shared),
         Target::Forbidden => text(403, "forbidden: this address points outside the site"),
         Target::BadRequest => text(400, "bad request: the address is not valid"),
-    };
-    let _ = request.respond(response);
-}
-
-type Reply = tiny_http::Response<std::io::Cursor<Vec<u8>>>;
-
-/// Adds a header; only our own ASCII names and values reach here.
-fn with(reply: Reply, name: &str, value: &str) -> Reply {
-    match tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-        Ok(h) => reply.with_header(h),
-        Err(()) => reply,
     }
 }
 
 fn body(status: u16, bytes: Vec<u8>, content_type: &str) -> Reply {
-    let reply = tiny_http::Response::from_data(bytes).with_status_code(status);
-    let reply = with(reply, "Content-Type", content_type);
-    let reply = with(reply, "Cache-Control", "no-store");
-    with(reply, "X-Content-Type-Options", "nosniff")
+    Reply {
+        status,
+        headers: vec![
+            ("Content-Type", content_type.to_string()),
+            ("Cache-Control", "no-store".into()),
+            ("X-Content-Type-Options", "nosniff".into()),
+        ],
+        body: bytes,
+    }
 }
 
 fn text(status: u16, message: &str) -> Reply {
