@@ -267,16 +267,6 @@ const KEPT_BUFFER: usize = 1 << 20;
 pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
     let r = Renderer::new(site, theme);
     let timer = StageTimer::from_env();
-    // For profiling one stage's time and memory (`bench/README.md`): renders only that
-    // stage, so the output is incomplete. Never set by casebook itself.
-    if let Ok(only) = std::env::var("CASEBOOK_ONLY") {
-        return match only.as_str() {
-            "search" => search::render(&r, out),
-            "print" => print::render(&r, out),
-            "pages" => pages::render(&r, out).and(taxonomy::render(&r, out)),
-            _ => Ok(()),
-        };
-    }
     // Print editions repeat the cases and are `noindex`: written past the sitemap's
     // recorder. A print edition's frame (contents, metadata tables) is one large template
     // run on one thread, so it runs beside the other renderers rather than before them.
