@@ -154,6 +154,10 @@ impl Output for Staging {
         write_file(&self.dir, path, bytes)
     }
 
+    fn fresh(&self, _file: &str, _template: &str, _ctx: &tera::Context) -> bool {
+        false
+    }
+
     fn write_parts(&self, path: &str, fill: &mut Fill<'_>) -> Result<()> {
         if STOPPING.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(Error::Other("stopped".into()));
@@ -217,6 +221,10 @@ impl Output for Direct {
         write_file(&self.0, path, bytes)
     }
 
+    fn fresh(&self, _file: &str, _template: &str, _ctx: &tera::Context) -> bool {
+        false
+    }
+
     fn write_parts(&self, path: &str, fill: &mut Fill<'_>) -> Result<()> {
         stream_file(&self.0, path, fill)
     }
@@ -228,6 +236,10 @@ pub struct Discard;
 impl Output for Discard {
     fn write(&self, _path: &str, _bytes: &[u8]) -> Result<()> {
         Ok(())
+    }
+
+    fn fresh(&self, _file: &str, _template: &str, _ctx: &tera::Context) -> bool {
+        false
     }
 
     fn write_parts(&self, _path: &str, fill: &mut Fill<'_>) -> Result<()> {

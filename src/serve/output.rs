@@ -14,7 +14,7 @@
 //! Files the new build no longer produces (a deleted case) are removed on commit.
 
 use crate::error::{Error, Result};
-use crate::render::Output;
+use crate::render::{collect, Fill, Output};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -195,6 +195,11 @@ impl Output for Pass {
         write_atomically(&self.target, path, bytes)?;
         lock(&self.written).push(path.to_string());
         Ok(())
+    }
+
+    /// Kept whole: a file is compared with the previous build's by the hash of its bytes.
+    fn write_parts(&self, path: &str, fill: &mut Fill<'_>) -> Result<()> {
+        self.write(path, &collect(fill)?)
     }
 
     fn fresh(&self, file: &str, template: &str, ctx: &Context) -> bool {
