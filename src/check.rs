@@ -153,6 +153,7 @@ pub fn diagnostic_of(e: Error) -> Diagnostic {
         Error::Content(mut ds) => ds
             .pop()
             .unwrap_or_else(|| Diagnostic::error("", "content problem")),
+        Error::Cancelled => Diagnostic::error("", Error::Cancelled.to_string()),
         Error::Other(msg) => Diagnostic::error("", msg),
     }
 }

@@ -149,7 +149,7 @@ impl Drop for Staging {
 impl Output for Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
         if STOPPING.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(Error::Other("stopped".into()));
+            return Err(Error::Cancelled);
         }
         write_file(&self.dir, path, bytes)
     }
@@ -160,7 +160,7 @@ impl Output for Staging {
 
     fn write_parts(&self, path: &str, fill: &mut Fill<'_>) -> Result<()> {
         if STOPPING.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(Error::Other("stopped".into()));
+            return Err(Error::Cancelled);
         }
         stream_file(&self.dir, path, fill)
     }

@@ -290,7 +290,7 @@ impl Rebuild<'_> {
             // before an edit never lands after that edit's preview.
             let mut live = lock(self.live);
             if cancel.load(Ordering::SeqCst) {
-                return Err(Error::Other("stopped".into()));
+                return Err(Error::Cancelled);
             }
             let committed = live.commit(pass)?;
             Ok((site, theme, warnings, rendered, committed))

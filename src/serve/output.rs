@@ -185,7 +185,7 @@ impl Drop for Pass {
 impl Output for Pass {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
         if self.cancel.load(Ordering::Relaxed) {
-            return Err(Error::Other("stopped".into()));
+            return Err(Error::Cancelled);
         }
         let hash = hash_bytes(bytes);
         lock(&self.hashes).insert(path.to_string(), hash);
@@ -300,6 +300,18 @@ mod tests {
         let mut c = Context::new();
         c.insert("body", body);
         c
+    }
+
+    #[test]
+    fn a_cancelled_pass_says_so() {
+        let tmp = tempfile::tempdir().unwrap();
+        let live = LiveDir::new(tmp.path().join("site"), tmp.path().join("pending")).unwrap();
+        let cancel = Arc::new(AtomicBool::new(true));
+        let pass = live.begin(cancel).unwrap();
+        assert!(matches!(
+            pass.write("a/index.html", b"x"),
+            Err(Error::Cancelled)
+        ));
     }
 
     #[test]
