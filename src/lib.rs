@@ -5,6 +5,8 @@
 //! [`render`] turns it into files and [`write`] swaps them into place. See
 //! `docs/ARCHITECTURE.md`.
 
+#![forbid(unsafe_code)]
+
 pub mod build;
 pub mod check;
 pub mod config;
