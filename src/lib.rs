@@ -23,6 +23,7 @@ pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod theme;
+pub(crate) mod timing;
 pub mod validate;
 pub mod write;
 

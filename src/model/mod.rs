@@ -113,7 +113,7 @@ impl Site {
 
 /// Builds the model. Link problems and organization warnings go to `diags`.
 pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostics) -> Site {
-    let timer = crate::render::StageTimer::from_env();
+    let timer = crate::timing::StageTimer::from_env();
     let start = std::time::Instant::now();
     let static_files = list_static(&root);
     let resolver_index = links::SiteLinks::new(&root, &v, &static_files);

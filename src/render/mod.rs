@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::i18n::Strings;
 use crate::model::Site;
 use crate::theme::{describe_tera_error, Theme};
+use crate::timing::StageTimer;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tera::Context;
 
@@ -233,61 +234,4 @@ pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
         },
     );
     printed.and(rest)
-}
-
-/// Prints how long each stage took when `CASEBOOK_TIMINGS` is set (for profiling a large
-/// site; the numbers go to stderr and never into the output).
-pub(crate) struct StageTimer {
-    on: bool,
-}
-
-impl StageTimer {
-    pub(crate) fn from_env() -> Self {
-        StageTimer {
-            on: std::env::var_os("CASEBOOK_TIMINGS").is_some(),
-        }
-    }
-
-    pub(crate) fn time<T>(&self, stage: &str, f: impl FnOnce() -> T) -> T {
-        if !self.on {
-            return f();
-        }
-        let start = std::time::Instant::now();
-        let out = f();
-        self.report(stage, start);
-        out
-    }
-
-    /// Prints the time since `start` for `stage` (when on).
-    pub(crate) fn report(&self, stage: &str, start: std::time::Instant) {
-        if self.on {
-            eprintln!(
-                "  {stage}: {:.2}s{}",
-                start.elapsed().as_secs_f64(),
-                memory_note()
-            );
-        }
-    }
-}
-
-/// ", resident 1.2 GiB, peak 2.0 GiB" where the system says (Linux), else nothing.
-pub(crate) fn memory_note() -> String {
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
-        return String::new();
-    };
-    let kib = |key: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(key))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|n| n.parse::<f64>().ok())
-    };
-    match (kib("VmRSS:"), kib("VmHWM:")) {
-        (Some(now), Some(peak)) => format!(
-            ", resident {:.2} GiB, peak {:.2} GiB",
-            now / 1048576.0,
-            peak / 1048576.0
-        ),
-        _ => String::new(),
-    }
 }
