@@ -206,15 +206,12 @@ const KEPT_BUFFER: usize = 1 << 20;
 pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
     let r = Renderer::new(site, theme);
     let timer = StageTimer::from_env();
-    // Print editions repeat the cases and are `noindex`: written past the sitemap's
-    // recorder. A print edition's frame (contents, metadata tables) is one large template
-    // run on one thread, so it runs beside the other renderers rather than before them.
+    // A print edition's frame (contents, metadata tables) is one large template run on
+    // one thread, so it runs beside the other renderers rather than before them.
     // The output does not depend on the order: every renderer writes its own files.
     let (printed, rest) = rayon::join(
         || timer.time("render print", || print::render(&r, out)),
         || {
-            let recorder = feeds::Recorder::new(out);
-            let out = &recorder;
             timer.time("render assets", || assets::render(&r, out))?;
             // The search index has long one-thread stretches (merging, laying out
             // shards): pages fill them.
@@ -229,8 +226,7 @@ pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
             timer.time("render collections", || collections::render(&r, out))?;
             timer.time("render stats", || stats::render(&r, out))?;
             timer.time("render open data", || opendata::render(&r, out))?;
-            // Last: the sitemap lists every page written before it.
-            timer.time("render feeds", || feeds::render(&r, out, &recorder.pages()))
+            timer.time("render feeds", || feeds::render(&r, out))
         },
     );
     printed.and(rest)
