@@ -130,7 +130,7 @@ fn count(c: &Count) -> Quantity<'_> {
     Quantity {
         value: number(c.value),
         text: &c.text,
-        approx: c.approx,
+        approx: c.approx(),
     }
 }
 
@@ -138,7 +138,7 @@ fn amount(a: &Amount) -> Quantity<'_> {
     Quantity {
         value: number(a.yuan),
         text: &a.text,
-        approx: a.approx,
+        approx: a.approx(),
     }
 }
 
@@ -158,12 +158,12 @@ fn case_totals(case: &Case) -> CaseTotals {
     for b in &m.beneficiaries {
         let e = units.entry(b.unit.clone()).or_default();
         e.0 += b.count.value;
-        e.1 |= b.count.approx;
+        e.1 |= b.count.approx();
     }
     CaseTotals {
         funding: UnitSum {
             value: number(m.funding.iter().map(|f| f.amount.yuan).sum()),
-            approx: m.funding.iter().any(|f| f.amount.approx),
+            approx: m.funding.iter().any(|f| f.amount.approx()),
         },
         beneficiaries: units
             .into_iter()

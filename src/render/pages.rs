@@ -195,7 +195,7 @@ pub fn case_page(r: &Renderer<'_>, out: &dyn Output, i: usize, case: &Case) -> R
             url: term_url(TaxonomyKind::Beneficiaries, std::slice::from_ref(&b.group)),
             text: &b.count.text,
             value: b.count.value,
-            approx: b.count.approx,
+            approx: b.count.approx(),
             unit: &b.unit,
         })
         .collect();
@@ -208,8 +208,8 @@ pub fn case_page(r: &Renderer<'_>, out: &dyn Output, i: usize, case: &Case) -> R
             url: term_url(TaxonomyKind::Funding, std::slice::from_ref(&f.source)),
             text: &f.amount.text,
             yuan: f.amount.yuan,
-            display: quantity::format_yuan(f.amount.yuan, f.amount.approx, &site.config.language),
-            approx: f.amount.approx,
+            display: quantity::format_yuan(f.amount.yuan, f.amount.approx(), &site.config.language),
+            approx: f.amount.approx(),
             year: f.year,
         })
         .collect();
