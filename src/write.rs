@@ -166,10 +166,8 @@ impl Output for Staging {
     }
 }
 
-/// Threads that remove an old output. Removing files is mostly waiting: on a disk
-/// mounted with `discard` and no journal, ext4 trims each file's blocks as the file goes,
-/// one synchronous request at a time. Removing a 10,000-case output (60,000 files and
-/// folders) there took 3.4–4.8 s on one thread, 1.7–1.8 s on 16, and no less on 48.
+/// Threads that remove an old output: removing files is mostly waiting on the disk
+/// (bench/README.md, "Notes moved from the code").
 const REMOVE_THREADS: usize = 16;
 
 /// Removes the folder `dir` and everything in it, many files at once (see
