@@ -6,6 +6,9 @@
 //! `docs/ARCHITECTURE.md`.
 
 #![forbid(unsafe_code)]
+// A user's files never reach an `unwrap()`; tests may use it.
+#![deny(clippy::unwrap_used)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod build;
 pub mod check;
