@@ -19,13 +19,13 @@
 //! same, answered when build `N` has been superseded, or after 25 seconds).
 
 mod builds;
-pub mod http;
+mod http;
 mod live;
-pub mod output;
-pub mod preview;
+mod output;
+mod preview;
 mod respond;
 mod server;
-pub mod watch;
+mod watch;
 
 use crate::build::{load_site, load_theme, render_with, BuildOptions};
 use crate::check::diagnostic_of;
