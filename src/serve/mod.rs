@@ -1,14 +1,14 @@
 //! `casebook serve`: build, serve, watch, rebuild what changed, reload open tabs.
 //!
 //! The site is built into a temporary folder (never `public/`: the preview uses a local
-//! `base_url`) kept between builds by [`output::LiveDir`], so a rebuild re-renders only the
+//! `base_url`) kept between builds by `output::LiveDir`, so a rebuild re-renders only the
 //! pages whose template context changed and writes only the files whose bytes changed.
 //! The model is rebuilt whole on every change (load → validate → model): it stays
 //! read-only and every cross-case effect (taxonomies, related cases, totals) is right by
 //! construction.
 //!
 //! Rebuilding a large compendium takes seconds, so an edit to cases is first answered by
-//! [`preview`]: the edited case pages alone, rendered against the last good model and
+//! `preview.rs`: the edited case pages alone, rendered against the last good model and
 //! written at once. Full rebuilds run on their own thread; a change arriving during one
 //! cancels it (it lands nothing) and starts the next.
 //!
@@ -62,7 +62,7 @@ pub enum Event<'a> {
     Built(&'a BuildSummary, bool),
     /// `first`: there is no good build to fall back on yet.
     Failed(&'a [Diagnostic], Duration, bool),
-    /// Edited case pages written ahead of the rebuild (see [`preview`]).
+    /// Edited case pages written ahead of the rebuild (see `preview.rs`).
     Previewed {
         pages: &'a [String],
         elapsed: Duration,
