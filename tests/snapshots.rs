@@ -67,7 +67,9 @@ fn example_site() -> &'static Path {
 fn main_of(page: &str) -> String {
     let path = example_site().join("public").join(page);
     let html = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{page}: {e}"));
-    let start = html.find("<main").unwrap_or_else(|| panic!("no <main> in {page}"));
+    let start = html
+        .find("<main")
+        .unwrap_or_else(|| panic!("no <main> in {page}"));
     let end = html[start..]
         .find("</main>")
         .map(|i| start + i + "</main>".len())
