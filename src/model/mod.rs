@@ -3,12 +3,11 @@
 //! site to be known), taxonomies and aggregates are computed here; turning the model into
 //! files is `render`'s job.
 
-pub mod aggregate;
+pub(crate) mod aggregate;
 pub mod collate;
-pub mod collections;
+pub(crate) mod collections;
 pub mod links;
-pub mod related;
-pub mod taxonomy;
+internal!(related, taxonomy);
 
 pub use aggregate::{Facts, Sum, Totals};
 pub use collections::{Collection, Group, GroupBy};

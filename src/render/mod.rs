@@ -2,19 +2,19 @@
 //! output (case pages, taxonomy pages, assets …) and emits files through an [`Output`];
 //! none of them changes the site.
 
-pub mod assets;
-pub mod charts;
-pub mod collections;
-pub mod context;
-pub mod feeds;
-pub mod opendata;
-pub mod pages;
-pub mod print;
-pub mod relocate;
+pub(crate) mod assets;
+pub(crate) mod charts;
+pub(crate) mod collections;
+pub(crate) mod context;
+pub(crate) mod feeds;
+pub(crate) mod opendata;
+internal!(pages);
+internal!(print);
+pub(crate) mod relocate;
 pub mod search;
-pub mod splice;
-pub mod stats;
-pub mod taxonomy;
+pub(crate) mod splice;
+pub(crate) mod stats;
+internal!(taxonomy);
 
 use crate::error::{Error, Result};
 use crate::i18n::Strings;
