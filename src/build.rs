@@ -8,8 +8,9 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::model::{self, Site};
 use crate::outdir;
-use crate::render::{self, Counting, Output, StageTimer};
+use crate::render::{self, Counting, Output};
 use crate::theme::Theme;
+use crate::timing::StageTimer;
 use crate::write::Staging;
 use crate::{load, validate};
 use std::path::PathBuf;
@@ -101,26 +102,8 @@ pub fn load_theme(site: &Site) -> Result<Theme> {
     Theme::load(&site.root, &site.config.theme, &site.config.language)
 }
 
-/// From here on, no transparent huge pages for this process (Linux); the model built
-/// before keeps the huge pages it got. The model is read at random by every renderer
-/// for the rest of the build (a term page's cards, a case page's related cases), and on
-/// 2 MiB pages those reads miss the TLB far less. The renderers' buffers come and go,
-/// and on huge pages the kernel would zero 2 MiB at each fault (`clear_page_erms` under
-/// `folio_zero_user` was once a quarter of the CPU samples of a 100,000-case build, when
-/// the whole build ran on huge pages). Whole builds alternating four times on tmpfs
-/// (bench/README.md, "Latest results", item 1): 10,000 cases 5.12 → 4.82 s wall
-/// (medians), 100,000 cases 49.95 → 47.45 s, system time 16.2 → 14.5 s, peak 3.56 →
-/// 3.69 GiB. The setting stays off afterwards, so in `serve` only the first build's
-/// model gets huge pages. Inherited by child processes (Chromium for `pdf`), which is
-/// harmless. If it fails, only the speed changes.
-fn small_pages_from_here() {
-    #[cfg(target_os = "linux")]
-    let _ = nix::sys::prctl::set_thp_disable(true);
-}
-
 /// [`render`] with a theme already loaded.
 pub fn render_with(site: &Site, theme: &Theme, out: &dyn Output) -> Result<(usize, usize)> {
-    small_pages_from_here();
     let counting = Counting::new(out);
     render::render_site(site, theme, &counting)?;
     Ok((

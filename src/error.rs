@@ -20,6 +20,9 @@ pub enum Error {
     Content(Vec<Diagnostic>),
     #[error("template problem: {0}")]
     Template(String),
+    /// The work was stopped (Ctrl-C, or `serve` starting a newer build): nothing landed.
+    #[error("stopped before it finished; nothing was changed")]
+    Cancelled,
     #[error("{0}")]
     Other(String),
     /// Refused before anything was touched: the output (or a working folder) is one a

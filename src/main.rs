@@ -1,5 +1,7 @@
 //! The `casebook` command line: parses arguments and calls into the library.
 
+#![forbid(unsafe_code)]
+
 mod cmd;
 
 /// The search index and the page renderers make and free millions of small buffers;

@@ -12,8 +12,8 @@
 //! anything (they should not: their slots have a fixed width). The work folder is removed
 //! at the end, and the PDF is copied to its destination only when everything succeeded.
 
-pub mod chromium;
-pub mod reader;
+pub(crate) mod chromium;
+pub(crate) mod reader;
 
 use crate::build::{self, BuildOptions};
 use crate::diagnostics::Diagnostic;
