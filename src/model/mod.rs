@@ -3,12 +3,11 @@
 //! site to be known), taxonomies and aggregates are computed here; turning the model into
 //! files is `render`'s job.
 
-pub mod aggregate;
+pub(crate) mod aggregate;
 pub mod collate;
-pub mod collections;
+pub(crate) mod collections;
 pub mod links;
-pub mod related;
-pub mod taxonomy;
+internal!(related, taxonomy);
 
 pub use aggregate::{Facts, Sum, Totals};
 pub use collections::{Collection, Group, GroupBy};
@@ -113,7 +112,7 @@ impl Site {
 
 /// Builds the model. Link problems and organization warnings go to `diags`.
 pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostics) -> Site {
-    let timer = crate::render::StageTimer::from_env();
+    let timer = crate::timing::StageTimer::from_env();
     let start = std::time::Instant::now();
     let static_files = list_static(&root);
     let resolver_index = links::SiteLinks::new(&root, &v, &static_files);

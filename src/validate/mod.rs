@@ -10,7 +10,7 @@ pub mod fields;
 pub mod suggest;
 pub mod typos;
 
-pub use case::{Beneficiary, CaseMeta, Funding};
+pub use case::CaseMeta;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::{yaml::yaml_error_diagnostic, DataFile, SourceFile, Sources};
