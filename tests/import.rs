@@ -581,3 +581,18 @@ fn web_articles_keep_the_article_only() {
     assert!(text.contains("| 2023 | 511万元 |"));
     assert!(!text.contains("首页") && !text.contains("版权所有") && !text.contains("var x"));
 }
+
+#[test]
+fn a_folder_that_is_not_a_site_is_refused() {
+    let site = Site::empty();
+    let path = seed(0);
+    let run = import(&site, &[path.to_str().expect("path")]);
+    assert_eq!(run.code(), Some(1));
+    assert!(
+        run.stderr()
+            .contains("is not a casebook site (it has no casebook.yaml)"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!site.root().join("content").exists(), "nothing written");
+}

@@ -13,6 +13,12 @@ pub enum Format {
 }
 
 pub fn run(opts: &ImportOptions, format: Format) -> anyhow::Result<i32> {
+    if !opts.root.join("casebook.yaml").is_file() {
+        anyhow::bail!(
+            "{} is not a casebook site (it has no casebook.yaml)\n  hint: run the command in the site's folder, or give it with --root DIR",
+            opts.root.display()
+        );
+    }
     let report = import::import(opts);
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
