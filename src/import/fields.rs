@@ -282,28 +282,27 @@ fn group(before: &str, tail: &str, unit: &str) -> String {
     if unit == "名" || unit == "户" {
         let noun: String = tail
             .chars()
-            .take_while(|c| is_han(*c) && !"和与及参进组开提在的获成担作为被".contains(*c))
+            .take_while(|c| is_han(*c) && !"和与及参进组开提在的获担为被".contains(*c))
             .take(8)
             .collect();
         if noun.chars().count() >= 2 {
             return noun;
         }
     }
-    let words: String = strip_verbs(clause_before(before))
-        .chars()
-        .rev()
-        .take(8)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let words = strip_verbs(&words);
-    // `海盐县志愿浙江注册志愿者` → `注册志愿者`: a place name is not the group.
-    let words = match words.rfind(['县', '市', '区', '省', '镇']) {
-        Some(p) if words[p..].chars().count() >= 3 => &words[p + '县'.len_utf8()..],
-        _ => words,
-    }
-    .to_string();
+    let clause = strip_verbs(clause_before(before));
+    // `海盐县志愿浙江注册志愿者` → `志愿浙江注册志愿者`: a place name is not the group.
+    let clause = match clause.rfind(['县', '市', '区', '省', '镇']) {
+        Some(p)
+            if clause[p..].chars().count() >= 3
+                && !clause[p + '县'.len_utf8()..].starts_with(['级', '委']) =>
+        {
+            &clause[p + '县'.len_utf8()..]
+        }
+        _ => clause,
+    };
+    let n = clause.chars().count();
+    let tail: String = clause.chars().skip(n.saturating_sub(8)).collect();
+    let words = strip_verbs(&tail).to_string();
     if words.chars().count() >= 2 && words.chars().all(is_han) {
         words
     } else {
