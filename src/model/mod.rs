@@ -253,6 +253,15 @@ fn render_body(
         },
     );
     for p in &r.link_problems {
+        if let Some(scheme) = markdown::links::refused_scheme(&p.dest) {
+            diags.push(refused_link(
+                &src.rel,
+                src.body_line + p.line - 1,
+                &p.dest,
+                &scheme,
+            ));
+            continue;
+        }
         diags.push(
             Diagnostic::error(
                 &src.rel,
@@ -263,6 +272,17 @@ fn render_body(
         );
     }
     r
+}
+
+/// A link whose scheme could run a script or smuggle a file in (`javascript:`, `data:`).
+pub fn refused_link(file: &str, line: usize, dest: &str, scheme: &str) -> Diagnostic {
+    let shown: String = dest.chars().take(80).collect();
+    Diagnostic::error(
+        file,
+        format!("the link \"{shown}\" starts with `{scheme}:`, which casebook does not publish (such links can run a script in the reader's browser)"),
+    )
+    .at(line)
+    .hint("link only to web addresses (https://…, http://…), e-mail (mailto:…) or pages and files of this site")
 }
 
 fn link_hint(dest: &str) -> String {

@@ -13,7 +13,9 @@ pub mod typos;
 pub use case::{Beneficiary, CaseMeta, Funding};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::{yaml::yaml_error_diagnostic, DataFile, SourceFile, Sources};
+use crate::load::yaml::{line_of_value, yaml_error_in};
+use crate::load::{DataFile, SourceFile, Sources};
+use crate::markdown::links::refused_scheme;
 use chrono::NaiveDate;
 use fields::Fields;
 use rayon::prelude::*;
@@ -132,7 +134,7 @@ pub(crate) fn with_fields<T>(
             return None;
         }
         Err(e) => {
-            diags.push(yaml_error_diagnostic(&src.rel, &e, src.yaml_line));
+            diags.push(yaml_error_in(&src.rel, &src.yaml, &e, src.yaml_line));
             return None;
         }
     };
@@ -244,7 +246,7 @@ fn read_organizations(data: &DataFile, diags: &Diagnostics) -> BTreeMap<String, 
             return BTreeMap::new();
         }
         Err(e) => {
-            diags.push(yaml_error_diagnostic(&data.rel, &e, 0));
+            diags.push(yaml_error_in(&data.rel, &data.text, &e, 0));
             return BTreeMap::new();
         }
     };
@@ -260,10 +262,18 @@ fn read_organizations(data: &DataFile, diags: &Diagnostics) -> BTreeMap<String, 
         };
         match v {
             Value::Mapping(m) => {
+                let mut website = get(&m, "website");
+                if let Some(url) = website.take_if(|w| refused_scheme(w).is_some()) {
+                    let line = line_of_value(&data.text, &name, "website").unwrap_or(1);
+                    let scheme = refused_scheme(&url).unwrap_or_default();
+                    diags.push(
+                        crate::model::refused_link(&data.rel, line, &url, &scheme).field("website"),
+                    );
+                }
                 out.insert(
                     name,
                     Organization {
-                        website: get(&m, "website"),
+                        website,
                         founded: get(&m, "founded"),
                         description: get(&m, "description"),
                     },
