@@ -143,3 +143,103 @@ fn a_broken_config_does_not_hide_content_errors() {
         ],
     );
 }
+
+// Item 8: what `check` accepts, `build` can write.
+
+#[test]
+fn slugs_the_build_cannot_write_are_refused_by_check_too() {
+    let site = Site::from_fixture("basic");
+    let long = "长".repeat(300);
+    site.write(
+        "content/cases/sichuan/nul.md",
+        &case("slug: \"a\\0b\"\n", ""),
+    );
+    site.write(
+        "content/cases/sichuan/long.md",
+        &case(&format!("slug: {long}\n"), ""),
+    );
+    site.write(
+        "content/cases/sichuan/index.md",
+        &case("slug: index.html\n", ""),
+    );
+    site.write("content/cases/sichuan/con.md", &case("slug: CON\n", ""));
+    let deep: Vec<String> = (0..800).map(|i| format!("地{i}")).collect();
+    site.write(
+        "content/cases/sichuan/deep.md",
+        &case(&format!("region: [{}]\n", deep.join(", ")), ""),
+    );
+    site.write("content/pages/bad.md", "---\ntitle: 页\nslug: a/b\n---\n");
+    refused(
+        &site,
+        &[
+            "content/cases/sichuan/nul.md:4: field `slug`: \"a\\0b\" cannot be used in a web address: it contains an invisible control character (U+0000)",
+            "content/cases/sichuan/long.md:4: field `slug`:",
+            "longer than 64 characters",
+            "content/cases/sichuan/index.md:4: field `slug`: \"index.html\" cannot be used in a web address: it contains \".\"",
+            "content/cases/sichuan/con.md:4: field `slug`:",
+            "content/cases/sichuan/deep.md:4: field `region`: the region has 800 levels; casebook takes at most 8",
+            "content/pages/bad.md:3: field `slug`:",
+        ],
+    );
+    for run in [site.run(&["check"]), site.build()] {
+        let all = run.stdout() + &run.stderr();
+        assert!(!all.contains("os error"), "{all}");
+    }
+}
+
+#[test]
+fn slugs_that_differ_only_in_case_width_or_accents_collide() {
+    let site = Site::from_fixture("basic");
+    site.write("content/cases/sichuan/a1.md", &case("slug: Jinshan\n", ""));
+    site.write("content/cases/sichuan/a2.md", &case("slug: jinshan\n", ""));
+    site.write(
+        "content/cases/sichuan/b1.md",
+        &case("slug: ｋａｉｘｉｎ\n", ""),
+    );
+    site.write("content/cases/sichuan/b2.md", &case("slug: kaixin\n", ""));
+    site.write(
+        "content/cases/sichuan/c1.md",
+        &case("slug: caf\u{e9}\n", ""),
+    );
+    site.write(
+        "content/cases/sichuan/c2.md",
+        &case("slug: cafe\u{301}\n", ""),
+    );
+    refused(
+        &site,
+        &[
+            "content/cases/sichuan/a2.md:4: field `slug`: the slug \"jinshan\" and the slug \"Jinshan\" of content/cases/sichuan/a1.md differ only",
+            "content/cases/sichuan/b2.md:4: field `slug`: the slug \"kaixin\" and the slug \"ｋａｉｘｉｎ\" of content/cases/sichuan/b1.md",
+            "content/cases/sichuan/c2.md:4: field `slug`:",
+            "content/cases/sichuan/c1.md",
+        ],
+    );
+}
+
+#[test]
+fn terms_too_long_for_a_file_name_get_a_short_stable_address() {
+    let site = Site::from_fixture("basic");
+    let tag = "很长的标签名称".repeat(15);
+    site.write(
+        "content/cases/sichuan/tag.md",
+        &case(&format!("slug: long-tag\ntags: [{tag}, index.html]\n"), ""),
+    );
+    site.build().assert_ok();
+    let page = site.read("cases/long-tag/index.html");
+    let href = |start: &str| {
+        let at = page
+            .find(start)
+            .unwrap_or_else(|| panic!("{start} in {page}"));
+        page[at..].split('"').next().unwrap_or("").to_string()
+    };
+    let long = href("../../tags/很长的标签名称");
+    assert!(long.len() < 160, "{long}");
+    assert!(site.exists(&format!("{}index.html", &long["../../".len()..])));
+    site.build().assert_ok();
+    assert_eq!(
+        href("../../tags/很长的标签名称"),
+        long,
+        "the same address every build"
+    );
+    assert!(site.exists("tags/index.html"));
+}

@@ -172,25 +172,30 @@ fn check_duplicate_slugs<'a>(
     kind: &str,
     diags: &Diagnostics,
 ) {
-    let mut seen: HashMap<&str, &SourceFile> = HashMap::new();
+    let mut seen: HashMap<String, (&str, &SourceFile)> = HashMap::new();
     for (src, slug) in items {
-        if let Some(first) = seen.get(slug) {
+        if let Some((first_slug, first)) = seen.get(&case::slug_key(slug)) {
             let line = crate::load::yaml::line_of_key(&src.yaml, "slug")
                 .map_or(src.yaml_line, |l| l + src.yaml_line - 1);
-            diags.push(
-                Diagnostic::error(
-                    &src.rel,
-                    format!(
-                        "another {kind} already uses the slug \"{slug}\": {}",
-                        first.rel
-                    ),
+            let message = if *first_slug == slug {
+                format!(
+                    "another {kind} already uses the slug \"{slug}\": {}",
+                    first.rel
                 )
-                .at(line)
-                .field("slug")
-                .hint("give one of them its own `slug:` (each becomes its own web address)"),
+            } else {
+                format!(
+                    "the slug \"{slug}\" and the slug \"{first_slug}\" of {} differ only in upper/lower case, full-width letters or accents, so on Windows, macOS and many web hosts they are the same address",
+                    first.rel
+                )
+            };
+            diags.push(
+                Diagnostic::error(&src.rel, message)
+                    .at(line)
+                    .field("slug")
+                    .hint("give one of them its own `slug:` (each becomes its own web address)"),
             );
         } else {
-            seen.insert(slug, src);
+            seen.insert(case::slug_key(slug), (slug, src));
         }
     }
 }
@@ -222,13 +227,28 @@ pub const RESERVED: &[&str] = &[
 
 fn check_reserved_page_slugs(pages: &[(SourceFile, PageMeta)], diags: &Diagnostics) {
     for (src, meta) in pages {
-        if RESERVED.contains(&meta.slug.as_str()) {
+        let line = crate::load::yaml::line_of_key(&src.yaml, "slug")
+            .map_or(src.yaml_line, |l| l + src.yaml_line - 1);
+        if let Some(problem) = case::slug_problem(&meta.slug) {
+            diags.push(
+                Diagnostic::error(
+                    &src.rel,
+                    format!(
+                        "\"{}\" cannot be used in a web address: {problem}",
+                        meta.slug.escape_debug()
+                    ),
+                )
+                .at(line)
+                .field("slug")
+                .hint(format!("use letters, digits, Chinese characters, `-` and `_` (at most {}), like `slug: about`", case::MAX_SLUG_CHARS)),
+            );
+        } else if RESERVED.contains(&case::slug_key(&meta.slug).as_str()) {
             diags.push(
                 Diagnostic::error(
                     &src.rel,
                     format!("the slug \"{}\" is used by casebook itself", meta.slug),
                 )
-                .at(src.yaml_line)
+                .at(line)
                 .field("slug")
                 .hint("choose another slug, like `slug: about`"),
             );
