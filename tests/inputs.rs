@@ -243,3 +243,114 @@ fn terms_too_long_for_a_file_name_get_a_short_stable_address() {
     );
     assert!(site.exists("tags/index.html"));
 }
+
+// Item 2: links out of the site's folder.
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_site_are_errors_and_nothing_of_theirs_is_published() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(outside.path().join("secret.txt"), "SECRET-OUTSIDE").expect("write");
+    std::fs::write(outside.path().join("page.html"), "SECRET-TEMPLATE").expect("write");
+    let site = Site::from_fixture("basic");
+    let root = site.root();
+    site.write(
+        "content/cases/sichuan/pics.md",
+        &case(
+            "slug: pics\n",
+            "正文\n\n![密码](pw.png)\n\n[文件夹](linked/secret.txt)\n\n![内部](inside.png)\n",
+        ),
+    );
+    symlink("/etc/passwd", root.join("content/cases/sichuan/pw.png")).expect("link");
+    symlink(outside.path(), root.join("content/cases/sichuan/linked")).expect("link");
+    symlink(
+        root.join("static/images/logo.png"),
+        root.join("content/cases/sichuan/inside.png"),
+    )
+    .expect("link");
+    symlink(outside.path(), root.join("static/linked")).expect("link");
+    symlink("/etc/passwd", root.join("static/passwd.txt")).expect("link");
+    std::fs::create_dir_all(root.join("templates")).expect("mkdir");
+    symlink(
+        outside.path().join("page.html"),
+        root.join("templates/page.html"),
+    )
+    .expect("link");
+    refused(
+        &site,
+        &[
+            "content/cases/sichuan/pics.md:8: the link \"pw.png\"",
+            "is a link to /etc/passwd, outside the site's folder",
+            "content/cases/sichuan/pics.md:10: the link \"linked/secret.txt\"",
+            "static/linked: is a link to",
+            "static/passwd.txt: is a link to /etc/passwd",
+        ],
+    );
+    // Without the links in the case and static/, the template link is what stops the build.
+    for link in [
+        "content/cases/sichuan/pw.png",
+        "content/cases/sichuan/linked",
+        "static/linked",
+        "static/passwd.txt",
+    ] {
+        std::fs::remove_file(root.join(link)).expect("remove link");
+    }
+    site.write(
+        "content/cases/sichuan/pics.md",
+        &case("slug: pics\n", "正文\n\n![内部](inside.png)\n"),
+    );
+    refused(&site, &["templates/page.html: is a link to"]);
+    std::fs::remove_file(root.join("templates/page.html")).expect("remove link");
+    // Links that stay inside the site work.
+    symlink(root.join("static/images"), root.join("static/pictures")).expect("link");
+    site.build().assert_ok();
+    assert!(site.exists("files/cases/sichuan/inside.png"));
+    assert!(site.exists("pictures/logo.png"));
+    for entry in walkdir::WalkDir::new(site.public()) {
+        let entry = entry.expect("walk output");
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).expect("read output");
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!text.contains("SECRET-"), "{}", entry.path().display());
+            assert!(!text.contains("root:x:0:0"), "{}", entry.path().display());
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_case_or_data_file_linked_from_outside_is_refused() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        outside.path().join("case.md"),
+        case("slug: elsewhere\n", "SECRET-CASE\n"),
+    )
+    .expect("write");
+    std::fs::write(
+        outside.path().join("orgs.yaml"),
+        "甲: {description: SECRET-DATA}\n",
+    )
+    .expect("write");
+    let site = Site::from_fixture("basic");
+    let root = site.root();
+    symlink(
+        outside.path().join("case.md"),
+        root.join("content/cases/elsewhere.md"),
+    )
+    .expect("link");
+    std::fs::remove_file(root.join("data/organizations.yaml")).expect("remove");
+    symlink(
+        outside.path().join("orgs.yaml"),
+        root.join("data/organizations.yaml"),
+    )
+    .expect("link");
+    refused(
+        &site,
+        &[
+            "content/cases/elsewhere.md: is a link to",
+            "data/organizations.yaml: is a link to",
+        ],
+    );
+}

@@ -115,7 +115,7 @@ impl Site {
 pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostics) -> Site {
     let timer = crate::render::StageTimer::from_env();
     let start = std::time::Instant::now();
-    let static_files = list_static(&root);
+    let static_files = list_static(&root, diags);
     let resolver_index = links::SiteLinks::new(&root, &v, &static_files);
     let trusted = config.trusted_html;
     warn_unknown_organizations(&v, diags);
@@ -329,15 +329,16 @@ fn warn_unknown_organizations(v: &Validated, diags: &Diagnostics) {
     }
 }
 
-fn list_static(root: &std::path::Path) -> Vec<String> {
+/// The files under `static/`, following links that stay inside the site; links that
+/// lead out of it are reported.
+fn list_static(root: &std::path::Path, diags: &Diagnostics) -> Vec<String> {
     let dir = root.join("static");
-    let mut files: Vec<String> = walkdir::WalkDir::new(&dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            e.path()
-                .strip_prefix(&dir)
+    let (files, problems) = crate::load::confine::Confine::new(root).files_under(&dir, usize::MAX);
+    diags.extend(problems);
+    let mut files: Vec<String> = files
+        .iter()
+        .filter_map(|p| {
+            p.strip_prefix(&dir)
                 .ok()
                 .map(|p| p.to_string_lossy().replace('\\', "/"))
         })
