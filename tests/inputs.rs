@@ -354,3 +354,42 @@ fn a_case_or_data_file_linked_from_outside_is_refused() {
         ],
     );
 }
+
+// Item 7: inputs that would take the sanitiser quadratic time.
+
+#[test]
+fn deeply_nested_html_and_huge_tables_are_refused_quickly() {
+    let site = Site::from_fixture("basic");
+    let divs = format!("{}x{}", "<div>".repeat(25_000), "</div>".repeat(25_000));
+    site.write(
+        "content/cases/sichuan/divs.md",
+        &case("slug: divs\n", &format!("正文\n\n{divs}\n")),
+    );
+    site.write(
+        "content/cases/sichuan/quotes.md",
+        &case(
+            "slug: quotes\n",
+            &format!("{} 引用 <b>粗</b>\n", ">".repeat(20_000)),
+        ),
+    );
+    let row = |cell: &str| format!("|{}|\n", vec![cell; 300].join("|"));
+    let table = format!("{}{}{}", row("列"), row("-"), row("1").repeat(300));
+    site.write(
+        "content/cases/sichuan/table.md",
+        &case("slug: table\n", &format!("表格\n\n{table}")),
+    );
+    let start = std::time::Instant::now();
+    refused(
+        &site,
+        &[
+            "content/cases/sichuan/divs.md:8: the HTML here nests 25000 elements inside one another; casebook accepts at most 128",
+            "content/cases/sichuan/quotes.md:6: the HTML here nests",
+            "content/cases/sichuan/table.md:8: with this table, the file's tables have more than 50000 cells",
+        ],
+    );
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        start.elapsed()
+    );
+}

@@ -252,6 +252,13 @@ fn render_body(
             resolver: &resolver,
         },
     );
+    if let Some(refused) = &r.refused {
+        diags.push(
+            Diagnostic::error(&src.rel, &refused.message)
+                .at(src.body_line + refused.line - 1)
+                .hint(&refused.hint),
+        );
+    }
     for p in &r.link_problems {
         if let Some(scheme) = markdown::links::refused_scheme(&p.dest) {
             diags.push(refused_link(
