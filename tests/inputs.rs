@@ -378,10 +378,16 @@ fn deeply_nested_html_and_huge_tables_are_refused_quickly() {
         "content/cases/sichuan/table.md",
         &case("slug: table\n", &format!("表格\n\n{table}")),
     );
+    let huge = format!("{}{}{}", row("列"), row("-"), row("1").repeat(2_000));
+    site.write(
+        "content/cases/sichuan/huge.md",
+        &case("slug: huge\n", &format!("表格\n\n{huge}")),
+    );
     let start = std::time::Instant::now();
     refused(
         &site,
         &[
+            "content/cases/sichuan/huge.md:8: with this table",
             "content/cases/sichuan/divs.md:8: the HTML here nests 25000 elements inside one another; casebook accepts at most 128",
             "content/cases/sichuan/quotes.md:6: the HTML here nests",
             "content/cases/sichuan/table.md:8: with this table, the file's tables have more than 50000 cells",

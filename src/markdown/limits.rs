@@ -45,6 +45,15 @@ impl Refused {
     }
 }
 
+/// Where the table holding the `|` past twice [`MAX_TABLE_CELLS`] starts, if the text
+/// has that many (each cell has one `|` before it; other `|`s in a file are few).
+pub fn too_many_pipes(markdown: &str) -> Option<usize> {
+    let at = memchr::memchr_iter(b'|', markdown.as_bytes()).nth(2 * MAX_TABLE_CELLS)?;
+    // The table starts after the last blank line before it.
+    let before = &markdown[..at];
+    Some(before.rfind("\n\n").map_or(0, |i| i + 2))
+}
+
 fn line_at(text: &str, at: usize) -> usize {
     memchr::memchr_iter(b'\n', &text.as_bytes()[..at.min(text.len())]).count() + 1
 }
@@ -132,6 +141,14 @@ mod tests {
         assert_eq!(max_depth(&deep), 200);
         assert_eq!(too_deep(&deep, 128), Some(128 * 5));
         assert_eq!(too_deep("<div>a</div>", 128), None);
+    }
+
+    #[test]
+    fn a_text_with_too_many_pipes_is_found_at_its_table() {
+        let row = format!("|{}|\n", ["1"; 1000].join("|"));
+        let md = format!("正文\n\n{}", row.repeat(200));
+        assert_eq!(too_many_pipes(&md), Some("正文\n\n".len()));
+        assert_eq!(too_many_pipes("|a|b|\n|-|-|\n"), None);
     }
 
     #[test]
