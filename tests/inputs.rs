@@ -188,6 +188,28 @@ fn slugs_the_build_cannot_write_are_refused_by_check_too() {
 }
 
 #[test]
+fn collection_file_names_the_build_cannot_write_are_refused() {
+    let site = Site::from_fixture("collections-basic");
+    let collection = std::fs::read_dir(site.root().join("content/collections"))
+        .expect("collections")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "md"))
+        .expect("a collection");
+    let text = std::fs::read_to_string(&collection).expect("collection text");
+    site.write("content/collections/index.html.md", &text);
+    site.write("content/collections/Youxiu.md", &text);
+    site.write("content/collections/youxiu.md", &text);
+    refused(
+        &site,
+        &[
+            "content/collections/index.html.md:1: the file's name \"index.html\" is the collection's web address, and cannot be one: it contains \".\"",
+            "content/collections/youxiu.md:1: the file's name and the name of content/collections/Youxiu.md differ only",
+        ],
+    );
+}
+
+#[test]
 fn slugs_that_differ_only_in_case_width_or_accents_collide() {
     let site = Site::from_fixture("basic");
     site.write("content/cases/sichuan/a1.md", &case("slug: Jinshan\n", ""));

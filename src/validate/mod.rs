@@ -94,6 +94,7 @@ pub fn validate(sources: Sources, drafts: bool, diags: &Diagnostics) -> Validate
         })?;
         Some((src, meta))
     });
+    check_collection_names(&sources.collections, diags);
     let organizations_file = sources.organizations.as_ref().map(|d| d.rel.clone());
     Validated {
         home,
@@ -252,6 +253,46 @@ fn check_reserved_page_slugs(pages: &[(SourceFile, PageMeta)], diags: &Diagnosti
                 .field("slug")
                 .hint("choose another slug, like `slug: about`"),
             );
+        }
+    }
+}
+
+/// A collection lives at `collections/<file name>/`: the name must make a folder the
+/// build can write, like a slug.
+fn check_collection_names(collections: &[SourceFile], diags: &Diagnostics) {
+    for src in collections {
+        let stem = src.stem();
+        if let Some(problem) = case::slug_problem(&stem) {
+            diags.push(
+                Diagnostic::error(
+                    &src.rel,
+                    format!(
+                        "the file's name \"{}\" is the collection's web address, and cannot be one: {problem}",
+                        stem.escape_debug()
+                    ),
+                )
+                .at(1)
+                .hint("rename the file with letters, digits, Chinese characters, `-` and `_`, like `2024-youxiu.md`"),
+            );
+        }
+    }
+    let mut seen: HashMap<String, &SourceFile> = HashMap::new();
+    for src in collections {
+        match seen.get(&case::slug_key(&src.stem())) {
+            Some(first) => diags.push(
+                Diagnostic::error(
+                    &src.rel,
+                    format!(
+                        "the file's name and the name of {} differ only in upper/lower case, full-width letters or accents, so on Windows, macOS and many web hosts both collections would have the same address",
+                        first.rel
+                    ),
+                )
+                .at(1)
+                .hint("rename one of the two files"),
+            ),
+            None => {
+                seen.insert(case::slug_key(&src.stem()), src);
+            }
         }
     }
 }
