@@ -68,7 +68,16 @@ pub fn load_site_with(
     opts: &BuildOptions,
     extra: &dyn Fn(&validate::Validated, &Diagnostics),
 ) -> Result<(Site, Vec<Diagnostic>)> {
-    let (mut config, config_warnings) = config::load(&opts.root).map_err(Error::Content)?;
+    let (mut config, config_warnings) = match config::load(&opts.root) {
+        Ok(loaded) => loaded,
+        // Without casebook.yaml this is not a site: there is no content to check.
+        Err(errors) if !opts.root.join(config::CONFIG_FILE).is_file() => {
+            return Err(Error::Content(errors))
+        }
+        // A broken casebook.yaml must not hide the content's problems: the content is
+        // still checked (with default settings) and every problem is reported together.
+        Err(errors) => (config::Config::default(), errors),
+    };
     if let Some(url) = &opts.base_url {
         config.base_url = if url.ends_with('/') {
             url.clone()

@@ -119,6 +119,7 @@ pub fn check(opts: &BuildOptions) -> CheckReport {
             report.cases = site.cases.len();
             match render(&site, &Discard) {
                 Ok((pages, _)) => report.pages = pages,
+                Err(Error::Content(ds)) => report.diagnostics.extend(ds),
                 Err(e) => report.diagnostics.push(diagnostic_of(e)),
             }
         }

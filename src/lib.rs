@@ -38,6 +38,8 @@ pub mod serve;
 pub mod theme;
 pub mod write;
 internal!(i18n, load, markdown, quantity, validate);
+#[cfg(test)]
+mod proptests;
 pub(crate) mod timing;
 
 pub use build::{build, load_site, BuildOptions, BuildReport};

@@ -329,6 +329,10 @@ fn csv_rows(
                 None => format!("{} {}", f.source, f.amount.text),
             })),
         ];
+        // Text cells only: the figures after them are numbers and may be negative.
+        for cell in &mut row {
+            neutralise_formula(cell);
+        }
         if m.funding.is_empty() {
             row.extend([String::new(), String::new()]);
         } else {
@@ -350,9 +354,39 @@ fn csv_rows(
         .map_err(|e| Error::Other(format!("cannot write {CSV_PATH}: {e}")))
 }
 
+/// A text cell that Excel or LibreOffice would run as a formula (`=HYPERLINK(…)`, `@SUM`,
+/// `+1`, `-1+2`, or one hidden behind a tab or carriage return) gets a leading `'`, as
+/// OWASP advises against CSV injection: spreadsheets then show it as text.
+fn neutralise_formula(cell: &mut String) {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        cell.insert(0, '\'');
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_become_text() {
+        for (given, expected) in [
+            (
+                "=HYPERLINK(\"http://evil.example\")",
+                "'=HYPERLINK(\"http://evil.example\")",
+            ),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("+86 123", "'+86 123"),
+            ("-1+2", "'-1+2"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("金山镇 = 好", "金山镇 = 好"),
+            ("", ""),
+        ] {
+            let mut cell = given.to_string();
+            neutralise_formula(&mut cell);
+            assert_eq!(cell, expected);
+        }
+    }
 
     #[test]
     fn whole_numbers_are_integers() {
