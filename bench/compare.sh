@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Build the same generated corpus with casebook, Hugo and Zola, alternately, and print a
-# Markdown table of medians (wall, CPU, peak RSS, output size, HTML files) with ratios
-# against Hugo.
+# Markdown table of medians (wall, CPU, peak RSS, output bytes and files, HTML files, the
+# search index's files and bytes) with ratios against Hugo. The sites are built on the
+# disk that holds $OUT (a real disk by default: users build on disks); the table says
+# which filesystem they were on.
 #
 #   bench/compare.sh [N ...]            default N: 1000 10000 100000
 #
@@ -19,9 +21,13 @@
 #   REBUILD=        set (REBUILD=1) to time each build over the tool's previous output
 #                   (as an editor's second build; casebook then removes the old output,
 #                   Hugo writes over it) instead of into an empty folder
-#   SITES=$OUT      where the built sites go, e.g. SITES=/dev/shm/bench to build into
-#                   tmpfs and leave the disk's file-creation cost out; each site is
-#                   removed after it is measured, so only one is held there at a time
+#   SITES=$OUT      where the built sites go (default: the disk). SITES=/dev/shm/bench
+#                   builds into tmpfs and leaves the disk's file-creation cost out (report
+#                   it separately); there each site is removed after it is measured, so
+#                   only one is held there at a time
+#   PAGEFIND=       set (PAGEFIND=1) to index the last casebook site's case pages with
+#                   Pagefind (npm package `pagefind`, installed into $OUT/npm on first
+#                   use) and report its index files and bytes under the table
 #
 # Needs GNU time (/usr/bin/time, Debian package `time`).
 set -euo pipefail
@@ -110,7 +116,9 @@ log "== tools: ${ACTIVE[*]}"
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS=$OUT/results-$STAMP.tsv
-printf 'n\ttool\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\tout_bytes\thtml_files\tload1\tstatus\n' >"$RESULTS"
+FSTYPE=$(stat -f -c %T "$SITES")
+printf 'n\ttool\trun\twall_s\tuser_s\tsys_s\tmaxrss_kb\tout_bytes\thtml_files\tload1\tstatus\tfiles\tidx_files\tidx_bytes\n' >"$RESULTS"
+PF_NOTES=()
 
 build_cmd() { # tool corpus_root out_dir
   case $1 in
@@ -183,19 +191,47 @@ for n in "${SIZES[@]}"; do
         wall=$(echo "$t0 $(date +%s.%N)" | awk '{printf "%.2f", $2 - $1}')
         user=0 sys=0 rss=$seen_rss
       fi
-      bytes=0 html=0
+      bytes=0 html=0 files=0 idx_files=0 idx_bytes=0
       if [ -d "$site" ]; then
         bytes=$(du -sb "$site" | cut -f1)
         html=$(find "$site" -name '*.html' | wc -l)
+        files=$(find "$site" -type f | wc -l)
+        if [ -d "$site/search/idx" ]; then
+          idx_files=$(find "$site/search/idx" -type f | wc -l)
+          idx_bytes=$(du -sb "$site/search/idx" | cut -f1)
+        fi
       fi
       [ "$SITES" = "$OUT" ] || [ -n "$REBUILD" ] || rm -rf "$site"
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
-        "$n" "$tool" "$r" "$wall" "$user" "$sys" "$rss" "${bytes:-0}" "$html" "$load1" "$status" >>"$RESULTS"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+        "$n" "$tool" "$r" "$wall" "$user" "$sys" "$rss" "${bytes:-0}" "$html" "$load1" "$status" \
+        "$files" "$idx_files" "$idx_bytes" >>"$RESULTS"
       log "$(printf 'N=%-7s %-9s run %d: %6ss wall %7ss cpu %6s MiB  %s  (load %s)' \
         "$n" "$tool" "$r" "$wall" "$(echo "$user $sys" | awk '{print $1+$2}')" "$((rss / 1024))" "$status" "$load1")"
       [ "$status" = ok ] || log "   see $logf"
     done
   done
+  if [ -n "${PAGEFIND:-}" ] && [ -d "$SITES/site-casebook-$n" ]; then
+    PF=$OUT/npm/node_modules/@pagefind/linux-x64/bin/pagefind_extended
+    if [ ! -x "$PF" ]; then
+      log "== installing pagefind (npm) into $OUT/npm"
+      mkdir -p "$OUT/npm" && (cd "$OUT/npm" && npm init -y >/dev/null && npm install --silent pagefind >/dev/null)
+    fi
+    pf_site=$SITES/site-casebook-$n
+    rm -rf "$pf_site/pagefind"
+    log "== pagefind over casebook's $n case pages"
+    if /usr/bin/time -f '%e %M' -o "$OUT/.pftime" "$PF" --site "$pf_site" --glob "cases/*/index.html" \
+      --force-language zh-cn >"$OUT/log-pagefind-$n.txt" 2>&1; then
+      read -r pf_wall pf_rss < <(tail -1 "$OUT/.pftime")
+      pf_files=$(find "$pf_site/pagefind" -type f | wc -l)
+      pf_bytes=$(du -sb "$pf_site/pagefind" | cut -f1)
+      PF_NOTES+=("$(printf 'N=%s: Pagefind %s over casebook'"'"'s case pages: index %d files, %.1f MiB (%.1f s, %d MiB peak)' \
+        "$n" "$("$PF" --version)" "$pf_files" "$(echo "$pf_bytes" | awk '{print $1 / 1048576}')" "$pf_wall" "$((pf_rss / 1024))")")
+      log "${PF_NOTES[-1]}"
+    else
+      PF_NOTES+=("N=$n: Pagefind failed, see $OUT/log-pagefind-$n.txt")
+    fi
+    rm -rf "$pf_site/pagefind"
+  fi
 done
 
 # --- table of medians ------------------------------------------------------------------
@@ -203,9 +239,11 @@ TABLE=$OUT/table-$STAMP.md
 {
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB;"
   echo "median of $RUNS alternating runs each; seed $SEED; load average during the runs in the last column."
+  echo "Sites built on $SITES ($FSTYPE)."
   [ -z "$REBUILD" ] || echo "REBUILD: each build over the same tool's previous output, not into an empty folder."
   echo "Tools: $(for t in "${ACTIVE[@]}"; do printf '%s; ' "${VERSION[$t]}"; done)"
   for note in "${NOTES[@]}"; do echo "Note: $note"; done
+  for note in "${PF_NOTES[@]}"; do echo "$note"; done
   echo
   awk -F'\t' -v tools="${ACTIVE[*]}" '
     function median(s,   a, m, i, j, t) {
@@ -220,21 +258,23 @@ TABLE=$OUT/table-$STAMP.md
       if ($11 != "ok") { bad[key]++; why[key] = $11; bwall[key] = $4; brss[key] = $7; bload[key] = $10; next }
       wall[key] = wall[key] " " $4; cpu[key] = cpu[key] " " ($5 + $6); rss[key] = rss[key] " " $7
       bytes[key] = $8; html[key] = $9; load[key] = load[key] " " $10; ok[key]++
+      files[key] = $12; ifiles[key] = $13; ibytes[key] = $14
     }
     END {
       nt = split(tools, tl, " ")
-      print "| N | tool | wall s | CPU s | peak RSS MiB | output MiB | HTML files | wall vs Hugo | CPU vs Hugo | RSS vs Hugo | load |"
-      print "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+      print "| N | tool | wall s | CPU s | peak RSS MiB | output MiB | files | HTML files | search index files | search index MiB | wall vs Hugo | CPU vs Hugo | RSS vs Hugo | files vs Hugo | load |"
+      print "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
       for (i = 1; i <= nn; i++) {
         n = ns[i]; h = n SUBSEP "hugo"
         hw = (h in ok) ? median(wall[h]) : 0; hc = (h in ok) ? median(cpu[h]) : 0; hr = (h in ok) ? median(rss[h]) : 0
+        hf = (h in ok) ? files[h] : 0
         for (t = 1; t <= nt; t++) {
           k = n SUBSEP tl[t]
           if (!(k in seen)) continue
-          if (!(k in ok)) { printf "| %s | %s | %s after %s s (%d runs) | | ≥ %.0f | | | | | | %s |\n", n, tl[t], why[k], bwall[k], bad[k], brss[k] / 1024, bload[k]; continue }
+          if (!(k in ok)) { printf "| %s | %s | %s after %s s (%d runs) | | ≥ %.0f | | | | | | | | | | %s |\n", n, tl[t], why[k], bwall[k], bad[k], brss[k] / 1024, bload[k]; continue }
           w = median(wall[k]); c = median(cpu[k]); r = median(rss[k])
-          printf "| %s | %s | %.2f | %.2f | %.0f | %.1f | %d | %s | %s | %s | %s |\n", n, tl[t], w, c, r / 1024, bytes[k] / 1048576, html[k],
-            ratio(w, hw), ratio(c, hc), ratio(r, hr), median(load[k]) (bad[k] ? sprintf(" (%d failed)", bad[k]) : "")
+          printf "| %s | %s | %.2f | %.2f | %.0f | %.1f | %d | %d | %d | %.1f | %s | %s | %s | %s | %s |\n", n, tl[t], w, c, r / 1024, bytes[k] / 1048576, files[k], html[k],
+            ifiles[k], ibytes[k] / 1048576, ratio(w, hw), ratio(c, hc), ratio(r, hr), ratio(files[k], hf), median(load[k]) (bad[k] ? sprintf(" (%d failed)", bad[k]) : "")
         }
       }
     }' "$RESULTS"

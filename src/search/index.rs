@@ -23,16 +23,13 @@ pub const OWN_FILE_MIN: usize = 2048;
 pub const OWN_POSTINGS_MIN: usize = 1024;
 /// Grams whose positions exceed this many bytes get right-extensions (see `invert`)...
 pub const EXT_MIN: usize = 8192;
-/// ... if that is also more than one in this many of the corpus's bigram position bytes
-/// (at 10,000 generated cases, 30 MB: 15 KB), so that what counts as common does not
-/// depend on the size of the corpus.
+/// ... if that is also more than one in this many of the corpus's bigram position bytes,
+/// so that what counts as common does not depend on the size of the corpus.
 pub const EXT_SHARE: usize = 2048;
 /// Target size of a `d/` or `p/` shard before base64.
 pub const SHARD_TARGET: usize = 4 * 1024;
 /// Characters of the body in `doc/<id>.js`; the rest is in `doc/<id>-<j>.js` chunks. Most
-/// case bodies are shorter (compendium cases run 1,000–3,000 characters), so a result
-/// usually needs one file: each file costs a file creation at build time, which on ext4
-/// after a previous build's files were deleted costs more than rendering a page.
+/// case bodies are shorter, so a result usually needs one file (each file costs a creation).
 pub const HEAD_CHARS: usize = 3000;
 /// Characters per further chunk of the body.
 pub const REST_CHARS: usize = 3000;

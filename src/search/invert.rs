@@ -53,8 +53,7 @@ const GAP: u32 = u32::MAX;
 /// had a separator (the tokenizer gives a separator run one position of its own, so two
 /// tokens are adjacent exactly when nothing sits between them here). Ids are kept in 16
 /// bits: a corpus's first 65,534 tokens (its characters and common words come first)
-/// cover nearly every position, and the few later ids are kept aside by position. At
-/// 100,000 cases that halves 800 MB.
+/// cover nearly every position, and the few later ids are kept aside by position.
 #[derive(Debug, Default)]
 struct Tokens {
     narrow: Vec<u16>,
@@ -306,9 +305,8 @@ impl Start {
 }
 
 /// The places where common grams start in one case, in order, as varints: the distance
-/// from the previous start's packed place, then the id. Most of a corpus's tokens sit
-/// inside common grams, so at 100,000 cases these lists hold about 150 million starts;
-/// this takes about 3.5 bytes a start rather than 8.
+/// from the previous start's packed place, then the id: most of a corpus's tokens sit
+/// inside common grams, and this takes about 3.5 bytes a start rather than 8.
 #[derive(Default)]
 struct Starts {
     bytes: Vec<u8>,
@@ -426,36 +424,21 @@ fn collect_in_passes(
 }
 
 /// Position bytes above which a gram is common and gets right-extensions: `ext_min`, or one
-/// `ext_share`-th of the corpus's bigram positions if that is more. With a fixed size alone
-/// ever more grams pass it as a corpus grows (from 10,000 to 100,000 generated cases the
-/// positions of the extension levels grew 12–14×, and they were the build's critical
-/// path); with a share, the same grams are common at any size, each level grows with the
-/// corpus, and a reader's download for a phrase grows with it like every other list.
+/// `ext_share`-th of the corpus's bigram positions if that is more, so that the same grams
+/// are common at any corpus size (history: bench/README.md, "Search index: notes").
 fn ext_threshold(ext_min: usize, ext_share: usize, positions: usize) -> usize {
     ext_min.max(bigram_bytes(positions) / ext_share.max(1))
 }
 
-/// About how many bytes the positions of a bigram level take, from the number of token
-/// positions: a varint each, 1.5 bytes on average, to size its passes before it is
-/// collected. For the 225 million positions of the generated 100,000 cases it says 338 MB;
-/// they take 304 MB.
+/// About how many bytes the positions of a bigram level take (a varint each, 1.5 bytes on
+/// average), to size its passes before it is collected.
 fn bigram_bytes(positions: usize) -> usize {
     positions + positions / 2
 }
 
-/// Position bytes a pass of a level collects at most, about: a level of 100,000 cases
-/// holds 87–304 MB of positions, and collecting them takes about twice that. Each pass
-/// scans every case again, so passes are as large as the 4 GiB that a 100,000-case build
-/// may take allows. With 320 MiB the generated 100,000 cases take two passes for the
-/// bigrams (estimated at 338 MB by [`bigram_bytes`], just over 320 MiB) and one for each
-/// longer level; in four whole builds alternating with 192 MiB (2, 2, 1, 1, 1 passes for
-/// grams of 2 … 6 tokens) the user time fell from 63.5–68.0 to 63.6–64.5 s and the peak
-/// stayed at 3.52–3.56 GiB (3.53–3.56 with 192 MiB): the build's peak comes later,
-/// beside the longer grams. One bigram pass too (400 MiB), in three whole builds
-/// alternating with 320 MiB: about 1 s less user time, and the peak 3.56 → 3.65–3.68
-/// GiB; not taken, as the margin under 4 GiB is worth more. An earlier 256 MiB trial
-/// once peaked at 3.81 GiB, as the peak depends on what the other renderers hold at
-/// the time.
+/// Position bytes a pass of a level collects at most: each pass scans every case again, so
+/// passes are as large as a 100,000-case build's 4 GiB allows (measurements: bench/README.md,
+/// "Search index: notes").
 pub const PASS_BYTES: usize = 320 << 20;
 
 /// How many passes of up to `pass_bytes` ([`PASS_BYTES`] but in tests) a level whose

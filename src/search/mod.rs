@@ -1,6 +1,8 @@
 //! Full-text search: a static, sharded index written at build time and two readers of it
 //! (the browser client `themes/default/static/search.js` and [`query::search`], used by
 //! `casebook search`), which implement the same tokenizer, matching and ranking.
+//! `tests/search_engines.rs` runs thousands of random queries through both (search.js
+//! under node) and requires the same hits, scores, facet counts and snippets.
 //!
 //! # Semantics
 //! - A query is split into terms at spaces and punctuation; every term must match (AND).

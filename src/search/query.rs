@@ -1,6 +1,6 @@
 //! The query engine over a written index: exact phrase matching, BM25F ranking, facet
 //! filters and counts. `themes/default/static/search.js` is a line-by-line port of this
-//! file: change both together.
+//! file: change both together; `tests/search_engines.rs` checks that they agree.
 
 use super::facets::{decode_column, display_name};
 use super::index::PosLoc;
@@ -39,6 +39,9 @@ pub struct Hit {
     pub id: u32,
     /// BM25F score in thousandths (0 without query terms).
     pub score: i64,
+    /// The score before rounding (for comparing engines; not in `--json`).
+    #[serde(skip)]
+    pub unrounded: f64,
     pub url: String,
     pub title: String,
     pub date: String,
@@ -126,12 +129,12 @@ pub fn search_with(site_dir: &Path, req: &Request) -> Result<Results, SearchErro
         }
         scored = Some(next);
     }
-    let matching: Vec<(u32, i64)> = match scored {
+    let matching: Vec<(u32, i64, f64)> = match scored {
         Some(s) => s
             .into_iter()
-            .map(|(d, sc)| (d, (sc * 1000.0).round() as i64))
+            .map(|(d, sc)| (d, (sc * 1000.0).round() as i64, sc))
             .collect(),
-        None => (0..meta.n as u32).map(|d| (d, 0)).collect(),
+        None => (0..meta.n as u32).map(|d| (d, 0, 0.0)).collect(),
     };
 
     // Facets: filters and counts.
@@ -150,8 +153,8 @@ pub fn search_with(site_dir: &Path, req: &Request) -> Result<Results, SearchErro
         }
     }
     let mut counts: Vec<Vec<usize>> = cols.iter().map(|c| vec![0; c.meta.nvalues]).collect();
-    let mut hits: Vec<(u32, i64)> = Vec::new();
-    for &(doc, score) in &matching {
+    let mut hits: Vec<(u32, i64, f64)> = Vec::new();
+    for &(doc, score, unrounded) in &matching {
         let fails: Vec<usize> = (0..cols.len())
             .filter(|&k| {
                 !selected[k].is_empty()
@@ -166,7 +169,7 @@ pub fn search_with(site_dir: &Path, req: &Request) -> Result<Results, SearchErro
             }
         }
         if fails.is_empty() {
-            hits.push((doc, score));
+            hits.push((doc, score, unrounded));
         }
     }
     match req.sort {
@@ -186,10 +189,11 @@ pub fn search_with(site_dir: &Path, req: &Request) -> Result<Results, SearchErro
     }
 
     let mut out = Vec::with_capacity(hits.len());
-    for (i, &(id, score)) in hits.iter().enumerate() {
+    for (i, &(id, score, unrounded)) in hits.iter().enumerate() {
         let mut h = Hit {
             id,
             score,
+            unrounded,
             url: String::new(),
             title: String::new(),
             date: String::new(),

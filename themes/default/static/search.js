@@ -397,10 +397,11 @@
     return cols[fm.s];
   }
   /* A facet's column loads when it is open: by default, when the reader opens it, or when
-     a filter uses it. */
-  function facetOpen(key) {
-    if (state.filters.some(function (f) { return f[0] === key; })) return true;
-    return state.open[key] !== undefined ? state.open[key] : OPEN_FACETS.indexOf(key) >= 0;
+     a filter uses it. `st` is the query's state (the page's by default). */
+  function facetOpen(key, st) {
+    st = st || state;
+    if (st.filters.some(function (f) { return f[0] === key; })) return true;
+    return st.open[key] !== undefined ? st.open[key] : OPEN_FACETS.indexOf(key) >= 0;
   }
   function parentOf(col, v) { return col.parent.length ? col.parent[v] : -1; }
   function valueName(col, id) {
@@ -442,17 +443,17 @@
     return order;
   }
 
-  /* The whole query: resolves to {hits: [[doc, score]], facets: [{key, values}]} */
+  /* The whole query: resolves to {hits: [[doc, score, unrounded score]], facets: [{key, values}]} */
   function run(state) {
     return meta().then(function (m) {
       var terms = parseQuery(state.q);
       return Promise.all([
         scoreTerms(m, terms),
-        Promise.all(m.facets.map(function (fm) { return facetOpen(fm.k) ? facetCol(m, fm) : null; }))
+        Promise.all(m.facets.map(function (fm) { return facetOpen(fm.k, state) ? facetCol(m, fm) : null; }))
       ]).then(function (res) {
         var scored = res[0], all = res[1], fcols = all.filter(Boolean);
         var matching = [];
-        if (scored) scored.forEach(function (s, d) { matching.push([d, Math.round(s * 1000)]); });
+        if (scored) scored.forEach(function (s, d) { matching.push([d, Math.round(s * 1000), s]); });
         else for (var d = 0; d < m.n; d++) matching.push([d, 0]);
         return Promise.all(fcols.map(function (col) {
           var want = state.filters.filter(function (f) { return f[0] === col.fm.k; });
@@ -512,9 +513,22 @@
       var ranges = matchRanges(tokenize(texts[t][0]), terms);
       if (ranges.length) return cut(texts[t][0], Math.max(0, ranges[0][0] - BEFORE), ranges, texts[t][1]);
     }
-    var x = summary.trim() ? [summary, false] : [body, bodyMore];
-    return x[0].trim() ? cut(x[0], 0, [], x[1]) : [];
+    var x = !blank(summary) ? [summary, false] : [body, bodyMore];
+    return !blank(x[0]) ? cut(x[0], 0, [], x[1]) : [];
   }
+  /* Display data of case `id` and as much of its body as the snippet needs: further chunks
+     are fetched one at a time, until a match shows (as query.rs). */
+  function displayDoc(id, terms) {
+    return load("doc/" + id).then(function (d) {
+      function more(body, next) {
+        if (next > d.m || headSuffices(body, d.s, terms)) return { d: d, body: body, more: next <= d.m };
+        return load("doc/" + id + "-" + next).then(function (c) { return more(body + c, next + 1); });
+      }
+      return more(d.b, 1);
+    });
+  }
+  /* Only Unicode White_Space, as Rust's trim (String.prototype.trim also drops U+FEFF, not U+0085). */
+  function blank(s) { return /^\p{White_Space}*$/u.test(s); }
   function headSuffices(head, summary, terms) {
     return [head, summary].some(function (t) { return matchRanges(tokenize(t), terms).length > 0; });
   }
@@ -536,6 +550,13 @@
     push(chars.slice(at, to).join(""), false);
     if (to < chars.length || more) push("…", false);
     return parts;
+  }
+
+  /* The engine alone: tests/search_engines.rs runs this file under node, where a stand-in
+     for the page takes the engine here and the page below never runs. */
+  if (typeof window.__casebookSearchEngine === "function") {
+    window.__casebookSearchEngine({ run: run, displayDoc: displayDoc, snippetParts: snippetParts });
+    return;
   }
 
   /* ---------- page ---------- */
@@ -603,16 +624,7 @@
     var res = current, from = shown, page = res.hits.slice(from, from + PAGE);
     shown = from + page.length;
     moreBtn.hidden = shown >= res.hits.length;
-    return Promise.all(page.map(function (h) {
-      return load("doc/" + h[0]).then(function (d) {
-        /* Further chunks of the body, one at a time, until a match shows (as query.rs). */
-        function more(body, next) {
-          if (next > d.m || headSuffices(body, d.s, res.terms)) return { d: d, body: body, more: next <= d.m };
-          return load("doc/" + h[0] + "-" + next).then(function (c) { return more(body + c, next + 1); });
-        }
-        return more(d.b, 1);
-      });
-    })).then(function (docs) {
+    return Promise.all(page.map(function (h) { return displayDoc(h[0], res.terms); })).then(function (docs) {
       if (my !== seq) return;
       docs.forEach(function (x) {
         var d = x.d, li = el("li", "search-hit"), a = el("a", "search-title", d.t);
