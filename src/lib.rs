@@ -15,6 +15,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod pdf;
+pub mod photos;
 pub mod quantity;
 pub mod render;
 pub mod scaffold;

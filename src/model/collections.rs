@@ -27,6 +27,7 @@ pub struct Collection {
     pub html: String,
     /// Indices into `Site::cases`, in the collection's order.
     pub cases: Vec<usize>,
+    pub cover: Option<super::Figure>,
 }
 
 impl Collection {
@@ -93,6 +94,7 @@ pub(super) fn build(
     cases: &[Case],
     taxonomies: &[Taxonomy],
     links: &super::links::SiteLinks,
+    photos: &super::SitePhotos,
     trusted: bool,
     diags: &Diagnostics,
 ) -> Vec<Collection> {
@@ -112,8 +114,13 @@ pub(super) fn build(
                 Selection::Rule(conds) => apply_rule(src, conds, cases, taxonomies, diags),
             };
             let url = format!("collections/{}/", meta.slug);
-            let html = render_body(src, "../../", trusted, links, diags).html;
+            let html = render_body(src, "../../", trusted, links, photos, diags).html;
+            let cover = meta
+                .cover
+                .as_ref()
+                .and_then(|c| photos.figure(&src.path, c));
             Some(Collection {
+                cover,
                 meta,
                 source: src.rel.clone(),
                 url,

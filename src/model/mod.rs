@@ -7,11 +7,13 @@ pub mod aggregate;
 pub mod collate;
 pub mod collections;
 pub mod links;
+pub mod photos;
 pub mod related;
 pub mod taxonomy;
 
 pub use aggregate::{Facts, Sum, Totals};
 pub use collections::{Collection, Group, GroupBy};
+pub use photos::{Figure, SitePhotos};
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term};
 
 use crate::config::Config;
@@ -36,6 +38,8 @@ pub struct Case {
     pub headings: Vec<Heading>,
     /// Indices into `Site::cases`, best first.
     pub related: Vec<usize>,
+    pub cover: Option<Figure>,
+    pub gallery: Vec<Figure>,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +50,7 @@ pub struct Page {
     pub url: String,
     pub html: String,
     pub text: String,
+    pub cover: Option<Figure>,
 }
 
 #[derive(Debug)]
@@ -71,6 +76,8 @@ pub struct Site {
     /// The addresses content may link to, kept so one edited case can be re-rendered
     /// against the same site ([`Site::edited_case`]).
     pub links: links::SiteLinks,
+    /// Every photo content shows, processed.
+    pub photos: SitePhotos,
 }
 
 impl Site {
@@ -105,7 +112,14 @@ impl Site {
         if old.meta.slug != meta.slug {
             return None;
         }
-        let mut case = case(src, meta, self.config.trusted_html, &self.links, diags);
+        let mut case = case(
+            src,
+            meta,
+            self.config.trusted_html,
+            &self.links,
+            &self.photos,
+            diags,
+        );
         case.related = old.related.clone();
         Some((i, case))
     }
@@ -119,11 +133,12 @@ pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostic
     let resolver_index = links::SiteLinks::new(&root, &v, &static_files);
     let trusted = config.trusted_html;
     warn_unknown_organizations(&v, diags);
+    let photos = timer.time("  model: photos", || SitePhotos::gather(&root, &v, diags));
     // Consumed so each source text is freed as soon as its case is rendered: at 100,000
     // cases the sources and the rendered HTML would otherwise be held together.
     let mut cases: Vec<Case> = std::mem::take(&mut v.cases)
         .into_par_iter()
-        .map(|(src, meta)| case(&src, meta, trusted, &resolver_index, diags))
+        .map(|(src, meta)| case(&src, meta, trusted, &resolver_index, &photos, diags))
         .collect();
     timer.report("  model: case bodies", start);
     cases.sort_by(|a, b| {
@@ -144,6 +159,7 @@ pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostic
                 "../",
                 trusted,
                 &resolver_index,
+                &photos,
                 diags,
             )
         })
@@ -156,6 +172,7 @@ pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostic
             "",
             trusted,
             &resolver_index,
+            &photos,
             diags,
         )
     });
@@ -177,6 +194,7 @@ pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostic
         &cases,
         &taxonomies,
         &resolver_index,
+        &photos,
         trusted,
         diags,
     );
@@ -194,6 +212,7 @@ pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostic
         static_files,
         content_files: resolver_index.content_files(),
         links: resolver_index,
+        photos,
     }
 }
 
@@ -203,10 +222,22 @@ fn case(
     meta: CaseMeta,
     trusted: bool,
     links: &links::SiteLinks,
+    photos: &SitePhotos,
     diags: &Diagnostics,
 ) -> Case {
-    let r = render_body(src, "../../", trusted, links, diags);
+    let r = render_body(src, "../../", trusted, links, photos, diags);
+    let cover = meta
+        .cover
+        .as_ref()
+        .and_then(|c| photos.figure(&src.path, c));
+    let gallery = meta
+        .gallery
+        .iter()
+        .filter_map(|g| photos.figure(&src.path, g))
+        .collect();
     Case {
+        cover,
+        gallery,
         url: format!("cases/{}/", meta.slug),
         meta,
         source: src.rel.clone(),
@@ -224,10 +255,15 @@ fn page(
     root: &str,
     trusted: bool,
     resolver: &links::SiteLinks,
+    photos: &SitePhotos,
     diags: &Diagnostics,
 ) -> Page {
-    let r = render_body(src, root, trusted, resolver, diags);
+    let r = render_body(src, root, trusted, resolver, photos, diags);
     Page {
+        cover: meta
+            .cover
+            .as_ref()
+            .and_then(|c| photos.figure(&src.path, c)),
         meta: meta.clone(),
         source: src.rel.clone(),
         url,
@@ -241,15 +277,18 @@ fn render_body(
     root: &str,
     trusted: bool,
     index: &links::SiteLinks,
+    photos: &SitePhotos,
     diags: &Diagnostics,
 ) -> markdown::Rendered {
     let resolver = index.from_file(&src.path);
+    let images = photos.for_file(&src.path);
     let r = markdown::render(
         &src.body,
         &RenderOptions {
             root,
             trusted_html: trusted,
             resolver: &resolver,
+            images: &images,
         },
     );
     for p in &r.link_problems {

@@ -9,6 +9,7 @@ pub mod context;
 pub mod feeds;
 pub mod opendata;
 pub mod pages;
+pub mod photos;
 pub mod print;
 pub mod relocate;
 pub mod search;
@@ -287,6 +288,7 @@ pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
             let recorder = feeds::Recorder::new(out);
             let out = &recorder;
             timer.time("render assets", || assets::render(&r, out))?;
+            timer.time("render photos", || photos::render(&r, out))?;
             // The search index has long one-thread stretches (merging, laying out
             // shards): pages fill them.
             let (searched, paged) = rayon::join(

@@ -1,0 +1,69 @@
+//! The HTML of a photo in a page body: `<picture>` with a WebP `<source>` and an `<img>`
+//! fallback, both with `srcset` and `sizes`; `width` and `height` so the browser keeps
+//! the room before the file arrives (no layout shift); lazy loading below the top.
+//! Templates build the same markup for covers, cards and galleries (`photos.html`).
+
+use super::Photo;
+use std::fmt::Write;
+
+/// `sizes` of a photo in a page's text column (`.prose` is at most 46rem wide). The print
+/// edition recognises it and asks for print resolution instead.
+pub const BODY_SIZES: &str = "(min-width: 48rem) 46rem, calc(100vw - 2rem)";
+/// `sizes` the print edition puts in place of [`BODY_SIZES`]: a full page width at about
+/// 200 dpi, so Chromium picks the largest file for paper.
+pub const PRINT_SIZES: &str = "1600px";
+
+pub fn srcset(photo: &Photo, root: &str, webp: bool) -> String {
+    let mut out = String::new();
+    for (i, v) in photo.variants.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let url = if webp { &v.webp } else { &v.fallback };
+        let _ = write!(out, "{root}{} {}w", escape(url), v.width);
+    }
+    out
+}
+
+/// `<picture>` for `photo`, with addresses relative to the page through `root`.
+pub fn picture(photo: &Photo, root: &str, alt: &str, sizes: &str, eager: bool) -> String {
+    let loading = if eager {
+        r#" loading="eager" fetchpriority="high""#
+    } else {
+        r#" loading="lazy" decoding="async""#
+    };
+    format!(
+        r#"<picture><source type="image/webp" srcset="{webp}" sizes="{sizes}"><img src="{root}{src}" srcset="{jpg}" sizes="{sizes}" width="{w}" height="{h}" alt="{alt}"{loading}></picture>"#,
+        webp = srcset(photo, root, true),
+        jpg = srcset(photo, root, false),
+        src = escape(&photo.src),
+        w = photo.width,
+        h = photo.height,
+        alt = escape(alt),
+    )
+}
+
+/// A photo standing on its own in the text: a figure, captioned when it has a title.
+pub fn figure(photo: &Photo, root: &str, alt: &str, caption: Option<&str>) -> String {
+    let mut out = String::from("<figure class=\"photo\">");
+    out.push_str(&picture(photo, root, alt, BODY_SIZES, false));
+    if let Some(c) = caption.filter(|c| !c.trim().is_empty()) {
+        let _ = write!(out, "<figcaption>{}</figcaption>", escape(c));
+    }
+    out.push_str("</figure>\n");
+    out
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
