@@ -67,3 +67,64 @@ fn escape(s: &str) -> String {
     }
     out
 }
+
+/// A body's photos as paper wants them: the JPEG/PNG rather than WebP (Chromium puts a
+/// JPEG into a PDF as it is, a WebP decoded and much larger), the largest size, loaded
+/// at once (a lazy image below the fold might not be there when the page is printed).
+pub fn for_print(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<source type=\"image/webp\"") {
+        out.push_str(&rest[..at]);
+        match rest[at..].find('>') {
+            Some(end) => rest = &rest[at + end + 1..],
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace(
+        &format!("sizes=\"{BODY_SIZES}\""),
+        &format!("sizes=\"{PRINT_SIZES}\""),
+    )
+    .replace(r#" loading="lazy" decoding="async""#, "")
+}
+
+/// The cover before a body and the gallery after it, for the print edition (which shows
+/// bodies only), each the largest JPEG/PNG.
+pub fn with_print_figures(
+    body: &str,
+    cover: Option<&crate::model::Figure>,
+    gallery: &[crate::model::Figure],
+    root: &str,
+) -> String {
+    let img = |f: &crate::model::Figure| {
+        let v = f.photo.largest();
+        let mut s = format!(
+            r#"<figure class="photo"><img src="{root}{}" width="{}" height="{}" alt="{}">"#,
+            escape(&v.fallback),
+            v.width,
+            v.height,
+            escape(&f.alt)
+        );
+        if let Some(c) = &f.caption {
+            let _ = write!(s, "<figcaption>{}</figcaption>", escape(c));
+        }
+        s.push_str("</figure>\n");
+        s
+    };
+    let mut out = String::with_capacity(body.len() + 512);
+    if let Some(c) = cover {
+        out.push_str(&img(c).replace("class=\"photo\"", "class=\"photo photo-cover\""));
+    }
+    out.push_str(body);
+    if !gallery.is_empty() {
+        out.push_str("<div class=\"gallery-grid print-gallery\">");
+        for f in gallery {
+            out.push_str(&img(f));
+        }
+        out.push_str("</div>\n");
+    }
+    out
+}
