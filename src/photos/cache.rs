@@ -110,11 +110,14 @@ pub fn store(
     f.write_all(list.as_bytes())?;
     drop(f);
     if std::fs::rename(&tmp, dir).is_err() {
-        // Another build made it first (or an old incomplete folder is in the way).
-        let _ = std::fs::remove_dir_all(dir);
-        if std::fs::rename(&tmp, dir).is_err() {
-            let _ = std::fs::remove_dir_all(&tmp);
+        if load(dir, stem, key, bytes).is_none() {
+            // An incomplete folder (from an older casebook) is in the way.
+            let _ = std::fs::remove_dir_all(dir);
+            let _ = std::fs::rename(&tmp, dir);
         }
+        // Else another build (a test, `serve` beside `build`) made it first: theirs is
+        // the same, and may be being read.
+        let _ = std::fs::remove_dir_all(&tmp);
     }
     load(dir, stem, key, bytes)
         .ok_or_else(|| std::io::Error::other(format!("{} is incomplete", dir.display())))
