@@ -16,7 +16,11 @@ fn loaded_photos(b: &Browser) -> Vec<String> {
         json!([]),
     );
     v.as_array()
-        .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 

@@ -288,6 +288,8 @@ mod tests {
             text: "".into(),
             headings: Vec::new(),
             related: Vec::new(),
+            cover: None,
+            gallery: Vec::new(),
         }
     }
 

@@ -88,6 +88,8 @@ fn common_region_prefix<'a>(regions: impl Iterator<Item = &'a Vec<String>>) -> u
 }
 
 /// Resolves every collection file; problems go to `diags`. Newest collection first.
+// The site's photos joined the inputs every body is rendered with (issue 19).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn build(
     sources: &[SourceFile],
     draft_slugs: &[String],

@@ -248,6 +248,8 @@ fn case(
     }
 }
 
+// The site's photos joined the inputs every body is rendered with (issue 19).
+#[allow(clippy::too_many_arguments)]
 fn page(
     src: &SourceFile,
     meta: &PageMeta,

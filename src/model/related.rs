@@ -92,6 +92,8 @@ mod tests {
                 summary: None,
                 featured: false,
                 draft: false,
+                cover: None,
+                gallery: Vec::new(),
             },
             source: format!("content/cases/c{i}.md"),
             url: format!("cases/c{i}/"),
@@ -99,6 +101,8 @@ mod tests {
             text: "".into(),
             headings: Vec::new(),
             related: Vec::new(),
+            cover: None,
+            gallery: Vec::new(),
         }
     }
 
