@@ -38,14 +38,15 @@ fn height_for(width: u32, src_w: u32, src_h: u32) -> u32 {
     ((src_h as u64 * width as u64 + src_w as u64 / 2) / src_w as u64).max(1) as u32
 }
 
-pub fn encode_all(img: &DynamicImage) -> EncodedSet {
+/// Consumes the image: an 8-bit RGB(A) photo becomes the pixel buffer without a copy.
+pub fn encode_all(img: DynamicImage) -> EncodedSet {
     let png = img.color().has_alpha();
-    let (pixels, pixel_type, bpp) = if png {
-        (img.to_rgba8().into_raw(), PixelType::U8x4, 4)
-    } else {
-        (img.to_rgb8().into_raw(), PixelType::U8x3, 3)
-    };
     let (w, h) = (img.width(), img.height());
+    let (pixels, pixel_type, bpp) = if png {
+        (img.into_rgba8().into_raw(), PixelType::U8x4, 4)
+    } else {
+        (img.into_rgb8().into_raw(), PixelType::U8x3, 3)
+    };
     let widths = widths_for(w);
     let mut resizer = Resizer::new();
     let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
@@ -56,7 +57,7 @@ pub fn encode_all(img: &DynamicImage) -> EncodedSet {
     for &width in widths.iter().rev() {
         let height = height_for(width, w, h);
         let buf = if width == from.1 && height == from.2 {
-            from.0.clone()
+            std::mem::take(&mut from.0)
         } else {
             let src = Image::from_vec_u8(from.1, from.2, std::mem::take(&mut from.0), pixel_type)
                 .expect("buffer size matches its dimensions");

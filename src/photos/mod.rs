@@ -146,8 +146,7 @@ pub fn process(path: &Path, cache_root: &Path) -> Result<Arc<Photo>, PhotoError>
         return Ok(Arc::new(photo));
     }
     let upright = decode::decode(&bytes)?;
-    let encoded = encode::encode_all(&upright);
-    drop(upright);
+    let encoded = encode::encode_all(upright);
     let photo = cache::store(&dir, &stem, &key, bytes.len() as u64, encoded)
         .map_err(|e| PhotoError::Unreadable(format!("the photo cache cannot be written: {e}")))?;
     Ok(Arc::new(photo))
