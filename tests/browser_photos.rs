@@ -75,7 +75,7 @@ fn case_page_with_photos_has_no_layout_shift_and_loads_only_photos_in_view() {
             20,
         );
         b.screenshot(&shots.join(format!("{label}-photos-case-gallery.png")));
-        b.goto(&format!("{}/", server.base));
-        b.screenshot(&shots.join(format!("{label}-photos-home.png")));
+        b.goto(&format!("{}/cases/", server.base));
+        b.screenshot(&shots.join(format!("{label}-photos-cards.png")));
     }
 }
