@@ -128,6 +128,8 @@ impl SitePhotos {
                 continue;
             };
             match self.by_path.get(&path) {
+                // A missing image in the text is the link pass's ("leads nowhere").
+                Some(Err(PhotoError::Missing)) if m.what == "image" => {}
                 Some(Err(e)) => diags.push(
                     Diagnostic::error(
                         &m.src.rel,
@@ -225,6 +227,7 @@ impl ImageResolver for FilePhotos<'_> {
         };
         match self.site.by_path.get(&path) {
             Some(Ok(p)) => ImageLookup::Photo(p),
+            Some(Err(PhotoError::Missing)) => ImageLookup::NotAPhoto,
             Some(Err(_)) => ImageLookup::Failed,
             // Not gathered (a case previewed by `serve` with a new photo): the full
             // rebuild that follows processes it.
