@@ -121,6 +121,7 @@ fn markdown_render(c: &mut Criterion) {
         root: "../../",
         trusted_html: false,
         resolver: &NoLinks,
+        images: &casebook::markdown::NoPhotos,
     };
     let mut g = c.benchmark_group("markdown");
     g.throughput(Throughput::Bytes(bytes as u64));

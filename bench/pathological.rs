@@ -28,6 +28,7 @@ fn render(body: &str) -> markdown::Rendered {
             root: "../../",
             trusted_html: false,
             resolver: &NoLinks,
+            images: &markdown::NoPhotos,
         },
     )
 }

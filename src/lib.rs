@@ -31,6 +31,7 @@ pub mod lock;
 pub mod model;
 pub mod outdir;
 pub mod pdf;
+pub(crate) mod photos;
 pub mod render;
 pub mod scaffold;
 pub mod search;

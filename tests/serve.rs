@@ -664,3 +664,27 @@ fn a_site_broken_from_the_start_shows_its_errors_then_recovers() {
         s.get("/cases/jinshan/").0 == 200
     });
 }
+
+#[test]
+fn a_replaced_photo_is_served_at_once_under_a_new_name() {
+    let site = Site::from_fixture("photos");
+    let server = Server::start(site.root(), site.dir.path());
+    let kitchen = |html: &str| {
+        html.split("photos/kitchen-")
+            .nth(1)
+            .map(|s| s[..s.find(['"', ' ']).unwrap_or(0)].to_string())
+    };
+    let before = kitchen(&server.get("/cases/shitang/").2).expect("the photo on the page");
+    std::fs::copy(
+        site.root().join("content/cases/photos/b.jpg"),
+        site.root().join("content/cases/photos/kitchen.jpg"),
+    )
+    .expect("replace the photo");
+    server.wait_for("the new photo on the page", Duration::from_secs(60), |s| {
+        kitchen(&s.get("/cases/shitang/").2).is_some_and(|k| k != before)
+    });
+    let after = kitchen(&server.get("/cases/shitang/").2).expect("the new photo");
+    let (status, content_type, _) = server.get(&format!("/photos/kitchen-{after}"));
+    assert_eq!(status, 200, "photos/kitchen-{after}");
+    assert!(content_type.starts_with("image/"), "{content_type}");
+}

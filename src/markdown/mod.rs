@@ -1,15 +1,19 @@
 //! Markdown to HTML, as a short series of passes over pulldown-cmark's event stream:
-//! heading anchors ([`anchors`]), link rewriting and checking ([`links`]), code
+//! heading anchors ([`anchors`]), photos ([`images`]), link rewriting and checking ([`links`]), code
 //! highlighting ([`highlight`]), then HTML output and, when raw HTML is present,
 //! sanitising ([`sanitize`]). This module knows nothing about cases or templates.
 
 pub mod anchors;
 pub mod highlight;
 pub mod limits;
+pub mod images;
 pub mod links;
 pub mod sanitize;
 
 pub use anchors::Heading;
+pub use images::{ImageLookup, ImageResolver};
+#[cfg(any(test, feature = "internals"))]
+pub use images::NoPhotos;
 pub use links::{LinkProblem, LinkResolver};
 
 use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
@@ -31,6 +35,8 @@ pub struct RenderOptions<'a> {
     pub root: &'a str,
     pub trusted_html: bool,
     pub resolver: &'a dyn LinkResolver,
+    /// The site's processed photos, for images in the text.
+    pub images: &'a dyn ImageResolver,
 }
 
 pub fn options() -> Options {
@@ -56,6 +62,7 @@ pub fn render(markdown: &str, opts: &RenderOptions<'_>) -> Rendered {
         .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
     let text = plain_text(&events);
     let (events, headings) = anchors::add_ids(events);
+    let events = images::replace(events, opts.root, opts.images);
     let (events, link_problems) = links::rewrite(events, markdown, opts.root, opts.resolver);
     let events = highlight::highlight_code(events);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
@@ -141,6 +148,7 @@ mod tests {
                 root: "../../",
                 trusted_html: trusted,
                 resolver: &NoLinks,
+                images: &NoPhotos,
             },
         )
     }

@@ -17,7 +17,22 @@ fn builder() -> &'static ammonia::Builder<'static> {
                 "details",
                 "summary",
                 "mark",
+                "picture",
+                "source",
             ])
+            .add_tag_attributes("source", ["type", "srcset", "sizes"])
+            .add_tag_attributes(
+                "img",
+                [
+                    "srcset",
+                    "sizes",
+                    "width",
+                    "height",
+                    "loading",
+                    "decoding",
+                    "fetchpriority",
+                ],
+            )
             .add_tag_attributes("input", ["type", "checked", "disabled"])
             .add_tag_attributes("pre", ["data-lang"])
             .add_tag_attributes("td", ["style"])

@@ -265,6 +265,8 @@ mod tests {
             text: "".into(),
             headings: Vec::new(),
             related: Vec::new(),
+            cover: None,
+            gallery: Vec::new(),
         }
     }
 

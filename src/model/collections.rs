@@ -27,6 +27,7 @@ pub struct Collection {
     pub html: String,
     /// Indices into `Site::cases`, in the collection's order.
     pub cases: Vec<usize>,
+    pub cover: Option<super::Figure>,
 }
 
 impl Collection {
@@ -87,12 +88,15 @@ fn common_region_prefix<'a>(regions: impl Iterator<Item = &'a Vec<String>>) -> u
 }
 
 /// Resolves every collection file; problems go to `diags`. Newest collection first.
+// The site's photos joined the inputs every body is rendered with (issue 19).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn build(
     sources: &[SourceFile],
     draft_slugs: &[String],
     cases: &[Case],
     taxonomies: &[Taxonomy],
     links: &super::links::SiteLinks,
+    photos: &super::SitePhotos,
     trusted: bool,
     diags: &Diagnostics,
 ) -> Vec<Collection> {
@@ -112,8 +116,13 @@ pub(super) fn build(
                 Selection::Rule(conds) => apply_rule(src, conds, cases, taxonomies, diags),
             };
             let url = format!("collections/{}/", meta.slug);
-            let html = render_body(src, "../../", trusted, links, diags).html;
+            let html = render_body(src, "../../", trusted, links, photos, diags).html;
+            let cover = meta
+                .cover
+                .as_ref()
+                .and_then(|c| photos.figure(&src.path, c));
             Some(Collection {
+                cover,
                 meta,
                 source: src.rel.clone(),
                 url,

@@ -7,10 +7,12 @@ pub(crate) mod aggregate;
 pub mod collate;
 pub(crate) mod collections;
 pub mod links;
+pub(crate) mod photos;
 internal!(related, taxonomy);
 
 pub use aggregate::{Facts, Sum, Totals};
 pub use collections::{Collection, Group, GroupBy};
+pub use photos::{Figure, SitePhotos};
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term};
 
 use crate::config::Config;
@@ -35,6 +37,8 @@ pub struct Case {
     pub headings: Vec<Heading>,
     /// Indices into `Site::cases`, best first.
     pub related: Vec<usize>,
+    pub cover: Option<Figure>,
+    pub gallery: Vec<Figure>,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +49,7 @@ pub struct Page {
     pub url: String,
     pub html: String,
     pub text: String,
+    pub cover: Option<Figure>,
 }
 
 #[derive(Debug)]
@@ -70,6 +75,8 @@ pub struct Site {
     /// The addresses content may link to, kept so one edited case can be re-rendered
     /// against the same site ([`Site::edited_case`]).
     pub links: links::SiteLinks,
+    /// Every photo content shows, processed.
+    pub photos: SitePhotos,
 }
 
 impl Site {
@@ -104,7 +111,14 @@ impl Site {
         if old.meta.slug != meta.slug {
             return None;
         }
-        let mut case = case(src, meta, self.config.trusted_html, &self.links, diags);
+        let mut case = case(
+            src,
+            meta,
+            self.config.trusted_html,
+            &self.links,
+            &self.photos,
+            diags,
+        );
         case.related = old.related.clone();
         Some((i, case))
     }
@@ -118,11 +132,12 @@ pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostic
     let resolver_index = links::SiteLinks::new(&root, &v, &static_files);
     let trusted = config.trusted_html;
     warn_unknown_organizations(&v, diags);
+    let photos = timer.time("  model: photos", || SitePhotos::gather(&root, &v, diags));
     // Consumed so each source text is freed as soon as its case is rendered: at 100,000
     // cases the sources and the rendered HTML would otherwise be held together.
     let mut cases: Vec<Case> = std::mem::take(&mut v.cases)
         .into_par_iter()
-        .map(|(src, meta)| case(&src, meta, trusted, &resolver_index, diags))
+        .map(|(src, meta)| case(&src, meta, trusted, &resolver_index, &photos, diags))
         .collect();
     timer.report("  model: case bodies", start);
     cases.sort_by(|a, b| {
@@ -143,6 +158,7 @@ pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostic
                 "../",
                 trusted,
                 &resolver_index,
+                &photos,
                 diags,
             )
         })
@@ -155,6 +171,7 @@ pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostic
             "",
             trusted,
             &resolver_index,
+            &photos,
             diags,
         )
     });
@@ -176,6 +193,7 @@ pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostic
         &cases,
         &taxonomies,
         &resolver_index,
+        &photos,
         trusted,
         diags,
     );
@@ -193,6 +211,7 @@ pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostic
         static_files,
         content_files: resolver_index.content_files(),
         links: resolver_index,
+        photos,
     }
 }
 
@@ -202,10 +221,22 @@ fn case(
     meta: CaseMeta,
     trusted: bool,
     links: &links::SiteLinks,
+    photos: &SitePhotos,
     diags: &Diagnostics,
 ) -> Case {
-    let r = render_body(src, "../../", trusted, links, diags);
+    let r = render_body(src, "../../", trusted, links, photos, diags);
+    let cover = meta
+        .cover
+        .as_ref()
+        .and_then(|c| photos.figure(&src.path, c));
+    let gallery = meta
+        .gallery
+        .iter()
+        .filter_map(|g| photos.figure(&src.path, g))
+        .collect();
     Case {
+        cover,
+        gallery,
         url: format!("cases/{}/", meta.slug),
         meta,
         source: src.rel.clone(),
@@ -216,6 +247,8 @@ fn case(
     }
 }
 
+// The site's photos joined the inputs every body is rendered with (issue 19).
+#[allow(clippy::too_many_arguments)]
 fn page(
     src: &SourceFile,
     meta: &PageMeta,
@@ -223,10 +256,15 @@ fn page(
     root: &str,
     trusted: bool,
     resolver: &links::SiteLinks,
+    photos: &SitePhotos,
     diags: &Diagnostics,
 ) -> Page {
-    let r = render_body(src, root, trusted, resolver, diags);
+    let r = render_body(src, root, trusted, resolver, photos, diags);
     Page {
+        cover: meta
+            .cover
+            .as_ref()
+            .and_then(|c| photos.figure(&src.path, c)),
         meta: meta.clone(),
         source: src.rel.clone(),
         url,
@@ -240,15 +278,18 @@ fn render_body(
     root: &str,
     trusted: bool,
     index: &links::SiteLinks,
+    photos: &SitePhotos,
     diags: &Diagnostics,
 ) -> markdown::Rendered {
     let resolver = index.from_file(&src.path);
+    let images = photos.for_file(&src.path);
     let r = markdown::render(
         &src.body,
         &RenderOptions {
             root,
             trusted_html: trusted,
             resolver: &resolver,
+            images: &images,
         },
     );
     if let Some(refused) = &r.refused {

@@ -93,6 +93,8 @@ mod tests {
                 summary: None,
                 featured: false,
                 draft: false,
+                cover: None,
+                gallery: Vec::new(),
             },
             source: format!("content/cases/c{i}.md"),
             url: format!("cases/c{i}/"),
@@ -100,6 +102,8 @@ mod tests {
             text: "".into(),
             headings: Vec::new(),
             related: Vec::new(),
+            cover: None,
+            gallery: Vec::new(),
         }
     }
 

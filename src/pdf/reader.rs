@@ -209,7 +209,11 @@ fn is_delim(b: u8) -> bool {
 
 impl<'a> Parser<'a> {
     fn new(bytes: &'a [u8], pos: usize) -> Self {
-        Parser { bytes, pos }
+        // An offset read from a damaged file may point anywhere: start at most at the end.
+        Parser {
+            bytes,
+            pos: pos.min(bytes.len()),
+        }
     }
 
     fn peek(&self) -> Option<u8> {

@@ -98,6 +98,7 @@ fn page(r: &Renderer<'_>, out: &dyn Output, c: &Collection) -> Result<()> {
         .collect();
     ctx.insert("collection", &CollectionView::of(r, c));
     ctx.insert("foreword", &c.html);
+    ctx.insert("cover", &c.cover);
     ctx.insert("groups", &groups);
     r.emit(out, "collection.html", &c.url, &ctx)
 }

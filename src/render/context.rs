@@ -98,6 +98,7 @@ pub struct CaseCard<'a> {
     pub organization: Option<&'a str>,
     pub domains: &'a [String],
     pub featured: bool,
+    pub cover: Option<&'a crate::model::Figure>,
 }
 
 impl<'a> CaseCard<'a> {
@@ -113,8 +114,22 @@ impl<'a> CaseCard<'a> {
             organization: m.organization.as_deref(),
             domains: &m.domains,
             featured: m.featured,
+            cover: case.cover.as_ref(),
         }
     }
+}
+
+/// `share_image` (absolute, for `og:image` and `twitter:image`) and its size, when the
+/// site has a `base_url`: sharing needs a full address. The JPEG/PNG about 1600 wide.
+pub fn insert_share_image(ctx: &mut Context, config: &Config, f: &crate::model::Figure) {
+    if config.base_url.is_empty() {
+        return;
+    }
+    let v = f.photo.largest();
+    ctx.insert("share_image", &absolute(config, &v.fallback));
+    ctx.insert("share_image_width", &v.width);
+    ctx.insert("share_image_height", &v.height);
+    ctx.insert("share_image_alt", &f.alt);
 }
 
 /// Links to the term pages of a region path: each level a breadcrumb.

@@ -9,6 +9,7 @@ pub(crate) mod context;
 pub(crate) mod feeds;
 pub(crate) mod opendata;
 internal!(pages);
+pub(crate) mod photos;
 internal!(print);
 pub(crate) mod relocate;
 pub mod search;
@@ -213,6 +214,7 @@ pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
         || timer.time("render print", || print::render(&r, out)),
         || {
             timer.time("render assets", || assets::render(&r, out))?;
+            timer.time("render photos", || photos::render(&r, out))?;
             // The search index has long one-thread stretches (merging, laying out
             // shards): pages fill them.
             let (searched, paged) = rayon::join(

@@ -60,6 +60,8 @@ struct CaseRecord<'a> {
     date: String,
     url: String,
     summary: Option<&'a str>,
+    /// The cover photo (JPEG/PNG about 1600 wide): absolute like `url`, or site-relative.
+    cover: Option<String>,
     region: &'a [String],
     province: Option<&'a str>,
     organization: Option<&'a str>,
@@ -152,6 +154,13 @@ fn case_url(r: &Renderer<'_>, case: &Case) -> String {
     }
 }
 
+/// The cover's address, like [`case_url`].
+fn cover_url(r: &Renderer<'_>, case: &Case) -> Option<String> {
+    let path = &case.cover.as_ref()?.photo.largest().fallback;
+    let abs = absolute(&r.site.config, path);
+    Some(if abs.is_empty() { path.clone() } else { abs })
+}
+
 fn case_totals(case: &Case) -> CaseTotals {
     let m = &case.meta;
     let mut units: BTreeMap<String, (f64, bool)> = BTreeMap::new();
@@ -188,6 +197,7 @@ fn record<'a>(r: &Renderer<'_>, case: &'a Case) -> CaseRecord<'a> {
         date: m.date.format("%Y-%m-%d").to_string(),
         url: case_url(r, case),
         summary: m.summary.as_deref(),
+        cover: cover_url(r, case),
         region: &m.region,
         province: m.region.first().map(String::as_str),
         organization: m.organization.as_deref(),
@@ -273,6 +283,7 @@ fn csv(r: &Renderer<'_>, cases: &[&Case]) -> Result<Vec<u8>> {
         "tags",
         "featured",
         "summary",
+        "cover",
         "beneficiaries",
         "funding",
         "funding_yuan",
@@ -319,6 +330,7 @@ fn csv_rows(
             join(&m.tags),
             m.featured.to_string(),
             m.summary.clone().unwrap_or_default(),
+            cover_url(r, case).unwrap_or_default(),
             join(
                 m.beneficiaries
                     .iter()

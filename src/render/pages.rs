@@ -155,6 +155,11 @@ pub fn case_page(r: &Renderer<'_>, out: &dyn Output, i: usize, case: &Case) -> R
     }
     ctx.insert("case", &CaseCard::of(case));
     ctx.insert("body", &case.html);
+    ctx.insert("cover", &case.cover);
+    ctx.insert("gallery", &case.gallery);
+    if let Some(c) = case.cover.as_ref().or(case.gallery.first()) {
+        super::context::insert_share_image(&mut ctx, &site.config, c);
+    }
     ctx.insert("headings", &case.headings);
     ctx.insert("crumbs", &region_crumbs(&m.region));
     ctx.insert(
@@ -314,6 +319,10 @@ fn standalone(r: &Renderer<'_>, out: &dyn Output, page: &Page) -> Result<()> {
         ctx.insert("description", &d);
     }
     ctx.insert("body", &page.html);
+    ctx.insert("cover", &page.cover);
+    if let Some(c) = &page.cover {
+        super::context::insert_share_image(&mut ctx, &r.site.config, c);
+    }
     r.emit(out, "page.html", &page.url, &ctx)
 }
 

@@ -228,6 +228,13 @@ fn book(r: &Renderer<'_>, out: &dyn Output, b: &Book<'_>) -> Result<()> {
             base_url: &site.config.base_url,
         }
         .apply(&c.html);
+        let body = crate::photos::markup::for_print(&body);
+        let body = crate::photos::markup::with_print_figures(
+            &body,
+            c.cover.as_ref(),
+            &c.gallery,
+            &super::context::root_prefix(&b.url),
+        );
         demote_headings(&body)
     };
     let foreword = b.foreword.as_ref().map(|(title, html, from)| {

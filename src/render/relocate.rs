@@ -49,6 +49,17 @@ impl Relocation<'_> {
         if attr == "id" {
             return self.prefixed(value);
         }
+        if attr == "srcset" {
+            // `a.jpg 480w, b.jpg 960w`: each address moved like a `src`.
+            return value
+                .split(", ")
+                .map(|c| match c.split_once(' ') {
+                    Some((url, w)) => format!("{} {w}", self.value("src", url, to_root)),
+                    None => self.value("src", c, to_root),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+        }
         if let Some(frag) = value.strip_prefix('#') {
             return format!("#{}", self.prefixed(frag));
         }
@@ -85,7 +96,7 @@ impl Relocation<'_> {
     }
 }
 
-/// The next ` href="`, ` src="` or ` id="` in `s`: (offset of the attribute name, name).
+/// The next ` href="`, ` src="`, ` srcset="` or ` id="` in `s`: (offset of the attribute name, name).
 /// One forward scan over the `="` in `s`: looking for each name separately scanned to the
 /// end of the fragment for a name that does not occur (most bodies have no `src`), once
 /// per attribute, which is quadratic in the length of a fragment.
@@ -94,7 +105,7 @@ fn next_attribute(s: &str) -> Option<(usize, &'static str)> {
     let mut from = 0;
     while let Some(i) = s[from..].find("=\"") {
         let eq = from + i;
-        for attr in ["href", "src", "id"] {
+        for attr in ["href", "src", "srcset", "id"] {
             // A whole attribute name: preceded by whitespace inside a tag.
             let Some(at) = eq.checked_sub(attr.len()).filter(|&at| at > 0) else {
                 continue;

@@ -37,6 +37,10 @@ pub struct CaseMeta {
     pub summary: Option<String>,
     pub featured: bool,
     pub draft: bool,
+    #[serde(skip)]
+    pub cover: Option<super::PhotoField>,
+    #[serde(skip)]
+    pub gallery: Vec<super::PhotoField>,
 }
 
 pub const CASE_FIELDS: &[&str] = &[
@@ -54,6 +58,9 @@ pub const CASE_FIELDS: &[&str] = &[
     "summary",
     "featured",
     "draft",
+    "cover",
+    "cover_alt",
+    "gallery",
 ];
 
 /// Reads a case's fields; `None` when a required field is unusable (problems recorded).
@@ -105,6 +112,8 @@ pub fn read_case(f: &mut Fields<'_>, default_slug: &str) -> Option<CaseMeta> {
         summary: f.text("summary", "一句话摘要"),
         featured: f.flag("featured"),
         draft: f.flag("draft"),
+        cover: super::photos::cover(f),
+        gallery: super::photos::gallery(f),
     };
     (date.is_some() && !meta.title.is_empty()).then_some(meta)
 }
@@ -196,7 +205,7 @@ fn items(f: &mut Fields<'_>, key: &str, example: &str) -> Vec<(usize, Mapping)> 
 }
 
 /// File line of the i-th `- ` item under `key` (the key line if not found).
-fn nth_item_line(f: &Fields<'_>, key: &str, i: usize) -> usize {
+pub(crate) fn nth_item_line(f: &Fields<'_>, key: &str, i: usize) -> usize {
     let start = f.line(key);
     let lines: Vec<&str> = f.yaml.lines().collect();
     let from = start + 1 - f.first_line;
@@ -216,7 +225,7 @@ fn nth_item_line(f: &Fields<'_>, key: &str, i: usize) -> usize {
     start
 }
 
-fn item_text(m: &Mapping, key: &str) -> Option<String> {
+pub(crate) fn item_text(m: &Mapping, key: &str) -> Option<String> {
     match m.get(key)? {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),

@@ -11,7 +11,16 @@ use serde::Serialize;
 use serde_yaml::Value;
 
 pub const COLLECTION_FIELDS: &[&str] = &[
-    "title", "subtitle", "date", "editor", "issue", "cases", "rule", "group_by",
+    "title",
+    "subtitle",
+    "date",
+    "editor",
+    "issue",
+    "cases",
+    "rule",
+    "group_by",
+    "cover",
+    "cover_alt",
 ];
 
 /// The keys a `rule:` may use.
@@ -76,6 +85,7 @@ pub struct CollectionMeta {
     pub issue: Option<u32>,
     pub group_by: GroupBy,
     pub selection: Selection,
+    pub cover: Option<super::PhotoField>,
 }
 
 /// Reads a collection's fields; `None` when something required is unusable (the problems
@@ -89,6 +99,7 @@ pub fn read_collection(f: &mut Fields<'_>, slug: &str) -> Option<CollectionMeta>
     let issue = issue(f);
     let group_by = group_by(f);
     let selection = selection(f);
+    let cover = super::photos::cover(f);
     if slug.is_empty()
         || slug
             .chars()
@@ -113,6 +124,7 @@ pub fn read_collection(f: &mut Fields<'_>, slug: &str) -> Option<CollectionMeta>
         issue: issue.ok()?,
         group_by: group_by?,
         selection: selection?,
+        cover,
     })
 }
 

@@ -7,10 +7,12 @@
 pub mod case;
 pub mod collection;
 pub mod fields;
+pub mod photos;
 pub mod suggest;
 pub mod typos;
 
 pub use case::CaseMeta;
+pub use photos::PhotoField;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::yaml::{line_of_value, yaml_error_in};
@@ -29,6 +31,8 @@ pub struct PageMeta {
     pub slug: String,
     pub date: Option<NaiveDate>,
     pub description: Option<String>,
+    #[serde(skip)]
+    pub cover: Option<PhotoField>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -90,6 +94,7 @@ pub fn validate(sources: Sources, drafts: bool, diags: &Diagnostics) -> Validate
                 slug: String::new(),
                 date: f.date("date", false),
                 description: f.text("description", "一句话介绍"),
+                cover: photos::cover(f),
             })
         })?;
         Some((src, meta))
@@ -153,7 +158,15 @@ pub(crate) fn with_fields<T>(
     }
 }
 
-const PAGE_FIELDS: &[&str] = &["title", "slug", "date", "description", "draft"];
+const PAGE_FIELDS: &[&str] = &[
+    "title",
+    "slug",
+    "date",
+    "description",
+    "draft",
+    "cover",
+    "cover_alt",
+];
 
 fn read_page(f: &mut Fields<'_>, default_slug: &str) -> Option<PageMeta> {
     f.unknown_keys(PAGE_FIELDS);
@@ -165,6 +178,7 @@ fn read_page(f: &mut Fields<'_>, default_slug: &str) -> Option<PageMeta> {
             .unwrap_or_else(|| default_slug.to_string()),
         date: f.date("date", false),
         description: f.text("description", "一句话介绍"),
+        cover: photos::cover(f),
     })
 }
 
@@ -219,6 +233,7 @@ pub const RESERVED: &[&str] = &[
     "print",
     "static",
     "files",
+    "photos",
     "atom.xml",
     "sitemap.xml",
     "robots.txt",
