@@ -606,7 +606,9 @@
   function showMore(my) {
     var res = current, from = shown, page = res.hits.slice(from, from + PAGE);
     shown = from + page.length;
-    moreBtn.hidden = shown >= res.hits.length;
+    /* Shown once the results above it are in place: a button that appears and is then
+       pushed down by them is a layout shift. */
+    if (!page.length) moreBtn.hidden = true;
     return Promise.all(page.map(function (h) {
       return load("doc/" + h[0]).then(function (d) {
         /* Further chunks of the body, one at a time, until a match shows (as query.rs). */
@@ -632,6 +634,7 @@
         }
         list.appendChild(li);
       });
+      moreBtn.hidden = shown >= res.hits.length;
     });
   }
 
