@@ -516,3 +516,57 @@ fn the_404_page_is_styled_below_the_top_of_a_sub_path() {
         );
     }
 }
+
+#[test]
+fn cards_tables_and_tags_read_as_they_should() {
+    let Some(b) = Browser::start_or_skip() else {
+        return;
+    };
+    let ex = Example::build();
+    // Rows of cards are full on a desk: an odd last card takes the whole row.
+    set_viewport(&b, DESK);
+    for page in [
+        "",
+        "cases/",
+        "cases/page/3/",
+        "regions/福建省/",
+        "domains/医务社工/",
+    ] {
+        b.goto(&ex.url(page));
+        let holes = b.execute(
+            "return Array.from(document.querySelectorAll('.case-list')).filter(l => {
+               const last = l.lastElementChild; if (!last) return false;
+               return l.getBoundingClientRect().right - last.getBoundingClientRect().right > 2;
+             }).length;",
+            json!([]),
+        );
+        assert_eq!(holes, json!(0), "{page}: a row of cards with a hole");
+    }
+    // Paired tables keep their own row heights.
+    b.goto(&ex.url("stats/"));
+    let tallest = number(
+        &b,
+        "return Math.max(...Array.from(document.querySelectorAll('#funding_by_year tbody tr, #beneficiary_totals tbody tr')).map(r => r.getBoundingClientRect().height));",
+    );
+    assert!(tallest < 50.0, "a stretched table row: {tallest}px");
+    // Tags look like the links they are.
+    b.goto(&ex.url("cases/jinshan-jincheng/"));
+    let tag = b.execute(
+        "const t = getComputedStyle(document.querySelector('.tags a')), \
+               l = getComputedStyle(document.querySelector('.meta a')); \
+         return [t.textDecorationLine, t.color === l.color];",
+        json!([]),
+    );
+    assert_eq!(tag, json!(["underline", true]));
+    // On a phone no place name is broken across lines.
+    set_viewport(&b, PHONE);
+    for page in ["cases/", "cases/jinshan-jincheng/", "regions/四川省/"] {
+        b.goto(&ex.url(page));
+        let broken = b.execute(
+            "return Array.from(document.querySelectorAll('.place-name'))
+               .filter(e => e.getClientRects().length > 1).map(e => e.textContent);",
+            json!([]),
+        );
+        assert_eq!(broken, json!([]), "{page}: place names broken across lines");
+    }
+}
