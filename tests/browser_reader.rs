@@ -62,7 +62,7 @@ impl Example {
     }
 
     /// Every listing page of the site (all cases, every term of every taxonomy, with
-    /// their further pages), site-relative.
+    /// their further pages, every collection), site-relative.
     fn listing_pages(&self) -> Vec<String> {
         let site = self.site();
         let mut pages = Vec::new();
@@ -76,6 +76,7 @@ impl Example {
             "beneficiaries",
             "funding",
             "years",
+            "collections",
         ] {
             for e in walkdir::WalkDir::new(site.join(top))
                 .into_iter()
@@ -91,7 +92,9 @@ impl Example {
                 let depth = rel.matches('/').count();
                 // cases/<slug>/ are case pages and regions/ etc. are indexes, not listings.
                 let case_page = top == "cases" && depth == 2 && !rel.starts_with("cases/page/");
-                if (depth >= 2 && !case_page) || rel == "cases/" {
+                // A collection's print edition is a book, not a listing.
+                let print = rel.ends_with("/print/");
+                if (depth >= 2 && !case_page && !print) || rel == "cases/" {
                     pages.push(rel);
                 }
             }
