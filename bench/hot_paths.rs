@@ -47,6 +47,21 @@ impl Output for Discard {
         black_box((path, bytes));
         Ok(())
     }
+
+    fn fresh(&self, _file: &str, _template: &str, _ctx: &tera::Context) -> bool {
+        false
+    }
+
+    fn write_parts(
+        &self,
+        _path: &str,
+        fill: &mut casebook::render::Fill<'_>,
+    ) -> casebook::Result<()> {
+        fill(&mut |part| {
+            black_box(part);
+            Ok(())
+        })
+    }
 }
 
 /// A whole generated site of `n` cases, loaded and modelled (Markdown rendered,

@@ -7,8 +7,10 @@ use crate::config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::model::{self, Site};
-use crate::render::{self, Counting, Output, StageTimer};
+use crate::outdir;
+use crate::render::{self, Counting, Output};
 use crate::theme::Theme;
+use crate::timing::StageTimer;
 use crate::write::Staging;
 use crate::{load, validate};
 use std::path::PathBuf;
@@ -24,11 +26,21 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Include `draft: true` cases.
     pub drafts: bool,
+    /// Replace the output folder even if it holds files casebook did not write.
+    pub force: bool,
 }
 
 impl BuildOptions {
     pub fn out_dir(&self) -> PathBuf {
         self.out.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+
+    /// How messages name the output: as the user gave it, or as the default.
+    fn out_label(&self) -> String {
+        match &self.out {
+            Some(out) => format!("--out {}", out.display()),
+            None => format!("the output folder {}", self.out_dir().display()),
+        }
     }
 }
 
@@ -40,6 +52,8 @@ pub struct BuildReport {
     /// Warnings (a successful build has no errors).
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// With `--force`: what the replaced output held that casebook had not written.
+    pub replaced: Option<String>,
 }
 
 /// Load, validate and model the site. On content errors, `Err(Error::Content)` holds
@@ -54,7 +68,16 @@ pub fn load_site_with(
     opts: &BuildOptions,
     extra: &dyn Fn(&validate::Validated, &Diagnostics),
 ) -> Result<(Site, Vec<Diagnostic>)> {
-    let (mut config, config_warnings) = config::load(&opts.root).map_err(Error::Content)?;
+    let (mut config, config_warnings) = match config::load(&opts.root) {
+        Ok(loaded) => loaded,
+        // Without casebook.yaml this is not a site: there is no content to check.
+        Err(errors) if !opts.root.join(config::CONFIG_FILE).is_file() => {
+            return Err(Error::Content(errors))
+        }
+        // A broken casebook.yaml must not hide the content's problems: the content is
+        // still checked (with default settings) and every problem is reported together.
+        Err(errors) => (config::Config::default(), errors),
+    };
     if let Some(url) = &opts.base_url {
         config.base_url = if url.ends_with('/') {
             url.clone()
@@ -88,26 +111,8 @@ pub fn load_theme(site: &Site) -> Result<Theme> {
     Theme::load(&site.root, &site.config.theme, &site.config.language)
 }
 
-/// From here on, no transparent huge pages for this process (Linux); the model built
-/// before keeps the huge pages it got. The model is read at random by every renderer
-/// for the rest of the build (a term page's cards, a case page's related cases), and on
-/// 2 MiB pages those reads miss the TLB far less. The renderers' buffers come and go,
-/// and on huge pages the kernel would zero 2 MiB at each fault (`clear_page_erms` under
-/// `folio_zero_user` was once a quarter of the CPU samples of a 100,000-case build, when
-/// the whole build ran on huge pages). Whole builds alternating four times on tmpfs
-/// (bench/README.md, "Latest results", item 1): 10,000 cases 5.12 → 4.82 s wall
-/// (medians), 100,000 cases 49.95 → 47.45 s, system time 16.2 → 14.5 s, peak 3.56 →
-/// 3.69 GiB. The setting stays off afterwards, so in `serve` only the first build's
-/// model gets huge pages. Inherited by child processes (Chromium for `pdf`), which is
-/// harmless. If it fails, only the speed changes.
-fn small_pages_from_here() {
-    #[cfg(target_os = "linux")]
-    let _ = nix::sys::prctl::set_thp_disable(true);
-}
-
 /// [`render`] with a theme already loaded.
 pub fn render_with(site: &Site, theme: &Theme, out: &dyn Output) -> Result<(usize, usize)> {
-    small_pages_from_here();
     let counting = Counting::new(out);
     render::render_site(site, theme, &counting)?;
     Ok((
@@ -159,11 +164,14 @@ impl Output for Observed<'_> {
 /// [`build`], reporting its progress.
 pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport> {
     let start = Instant::now();
+    // Before anything is read or written: is the output casebook's to replace?
+    let out = outdir::check(&opts.root, &opts.out_dir(), opts.force, &opts.out_label())?;
+    // The output's lock is held from here to the end (see `write`).
+    let staging = Staging::new(&out.path)?;
     progress.stage("reading");
     let timer = StageTimer::from_env();
     let (site, warnings) = timer.time("load+validate+model", || load_site(opts))?;
     progress.stage("rendering");
-    let staging = Staging::new(&opts.out_dir())?;
     let (pages, files) = render(
         &site,
         &Observed {
@@ -179,5 +187,6 @@ pub fn build_with(opts: &BuildOptions, progress: &dyn Progress) -> Result<BuildR
         cases: site.cases.len(),
         warnings,
         elapsed: start.elapsed(),
+        replaced: out.replaces,
     })
 }

@@ -3,7 +3,7 @@
 //! Runs the whole pipeline ([`load_site_with`](crate::build::load_site_with) plus a
 //! render into [`Discard`](crate::write::Discard), so template problems show too) and adds
 //! the checks a build does not need: taxonomy values that are probably typos
-//! ([`validate::typos`](crate::validate::typos)). Problems that stop a build outright (a
+//! (`validate::typos`). Problems that stop a build outright (a
 //! template that does not parse, an unreadable file) become diagnostics as well, so one
 //! report holds everything. The JSON form ([`CheckReport::to_json`]) is stable: fields
 //! are only ever added.
@@ -119,6 +119,7 @@ pub fn check(opts: &BuildOptions) -> CheckReport {
             report.cases = site.cases.len();
             match render(&site, &Discard) {
                 Ok((pages, _)) => report.pages = pages,
+                Err(Error::Content(ds)) => report.diagnostics.extend(ds),
                 Err(e) => report.diagnostics.push(diagnostic_of(e)),
             }
         }
@@ -153,6 +154,7 @@ pub fn diagnostic_of(e: Error) -> Diagnostic {
         Error::Content(mut ds) => ds
             .pop()
             .unwrap_or_else(|| Diagnostic::error("", "content problem")),
-        Error::Other(msg) => Diagnostic::error("", msg),
+        Error::Cancelled => Diagnostic::error("", Error::Cancelled.to_string()),
+        Error::Other(msg) | Error::Refused(msg) => Diagnostic::error("", msg),
     }
 }

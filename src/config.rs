@@ -4,7 +4,7 @@
 //! is an error. This module only reads configuration; it does not touch content.
 
 use crate::diagnostics::Diagnostic;
-use crate::load::yaml::{line_of_key, yaml_error_diagnostic};
+use crate::load::yaml::{line_of_key, yaml_error_in};
 use serde::Serialize;
 use std::path::Path;
 
@@ -107,9 +107,12 @@ pub fn load(root: &Path) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnostic>> {
 }
 
 pub fn parse(text: &str) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnostic>> {
+    // Notepad on Windows starts UTF-8 files with a byte order mark; YAML would read it as
+    // the start of a second document.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
-        Err(e) => return Err(vec![yaml_error_diagnostic(CONFIG_FILE, &e, 0)]),
+        Err(e) => return Err(vec![yaml_error_in(CONFIG_FILE, text, &e, 0)]),
     };
     let mut errors = Vec::new();
     let mut warnings = Vec::new();

@@ -20,8 +20,15 @@ pub enum Error {
     Content(Vec<Diagnostic>),
     #[error("template problem: {0}")]
     Template(String),
+    /// The work was stopped (Ctrl-C, or `serve` starting a newer build): nothing landed.
+    #[error("stopped before it finished; nothing was changed")]
+    Cancelled,
     #[error("{0}")]
     Other(String),
+    /// Refused before anything was touched: the output (or a working folder) is one a
+    /// build must not replace (see `outdir`). Exit status 2.
+    #[error("{0}")]
+    Refused(String),
 }
 
 fn summarize(ds: &[Diagnostic]) -> String {

@@ -1,5 +1,7 @@
 //! The `casebook` command line: parses arguments and calls into the library.
 
+#![forbid(unsafe_code)]
+
 mod cmd;
 
 /// The search index and the page renderers make and free millions of small buffers;
@@ -39,6 +41,9 @@ enum Command {
         /// Include cases marked `draft: true`
         #[arg(long)]
         drafts: bool,
+        /// Replace the output folder even if it holds files casebook did not write
+        #[arg(long)]
+        force: bool,
     },
     /// Report every problem a build would find, without writing anything
     Check {
@@ -144,11 +149,13 @@ fn main() -> ExitCode {
             out,
             base_url,
             drafts,
+            force,
         } => cmd::build::run(&casebook::BuildOptions {
             root,
             out,
             base_url,
             drafts,
+            force,
         }),
         Command::Check {
             root,
@@ -215,7 +222,11 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(1)
+            // An output casebook must not replace was refused before anything changed.
+            match e.downcast_ref::<casebook::Error>() {
+                Some(casebook::Error::Refused(_)) => ExitCode::from(2),
+                _ => ExitCode::from(1),
+            }
         }
     }
 }

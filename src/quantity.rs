@@ -2,7 +2,8 @@
 //!
 //! [`Count::parse`] and [`Amount::parse`] turn strings such as `8000余`,
 //! `近10万`, `1500余万元` or `1.5亿元` into the text as written, a normalised
-//! number (people, households, yuan…) and an `approx` flag.
+//! number (people, households, yuan…) and its [`Precision`]: exact, a lower bound
+//! (`8000余`, `超10万`) or only about (`约8000`, `近10万`).
 //! [`format_count`] and [`format_yuan`] go the other way for display.
 //!
 //! What it does:
@@ -25,26 +26,77 @@
 use serde::Serialize;
 use serde_yaml::Value;
 
-/// A count of people, households, events…: `8000余` -> 8000, approx.
+/// How exactly a quantity's text states its number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Precision {
+    /// No marker: `8000`.
+    #[default]
+    Exact,
+    /// "More than": `8000余`, `200多`, `超10万`, `逾100万`, `1000以上`.
+    AtLeast,
+    /// "About", "nearly", "under": `约8000`, `近10万`, `8000左右`, `不足100`.
+    About,
+}
+
+impl Precision {
+    /// Whether the number is not exact.
+    pub fn is_approx(self) -> bool {
+        self != Precision::Exact
+    }
+
+    /// Two markers together: "about" if either says so (`约8000余`), else "more than"
+    /// if either does (`超1000余`).
+    fn and(self, other: Precision) -> Precision {
+        use Precision::*;
+        match (self, other) {
+            (About, _) | (_, About) => About,
+            (AtLeast, _) | (_, AtLeast) => AtLeast,
+            _ => Exact,
+        }
+    }
+}
+
+/// Serialised as `approx: bool`, as before there was a [`Precision`].
+fn approx_flag<S: serde::Serializer>(p: &Precision, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_bool(p.is_approx())
+}
+
+/// A count of people, households, events…: `8000余` -> 8000, at least.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Count {
     /// What the editor wrote, trimmed.
     pub text: String,
     /// The number stated (`近10万` -> 100000).
     pub value: f64,
-    /// True when the text marks the number as approximate (约, 余, 多…).
-    pub approx: bool,
+    /// What the text's markers (约, 余, 多…) say about the number.
+    #[serde(rename = "approx", serialize_with = "approx_flag")]
+    pub precision: Precision,
 }
 
-/// A money amount in yuan: `1500余万元` -> 15000000, approx.
+/// A money amount in yuan: `1500余万元` -> 15000000, at least.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Amount {
     /// What the editor wrote, trimmed.
     pub text: String,
     /// The amount in yuan (`1.5亿元` -> 150000000).
     pub yuan: f64,
-    /// True when the text marks the amount as approximate (约, 余, 多…).
-    pub approx: bool,
+    /// What the text's markers (约, 余, 多…) say about the amount.
+    #[serde(rename = "approx", serialize_with = "approx_flag")]
+    pub precision: Precision,
+}
+
+impl Count {
+    /// Whether the count is not exact.
+    pub fn approx(&self) -> bool {
+        self.precision.is_approx()
+    }
+}
+
+impl Amount {
+    /// Whether the amount is not exact.
+    pub fn approx(&self) -> bool {
+        self.precision.is_approx()
+    }
 }
 
 /// Why a value is not a count or amount, and what to write instead.
@@ -60,11 +112,11 @@ pub struct QuantityError {
 impl Count {
     /// Parses a count such as `8000`, `8,000`, `8000余人`, `2.2万` or `近10万`.
     pub fn parse(text: &str) -> Result<Count, QuantityError> {
-        let (value, approx) = parse_quantity(text, Kind::Count)?;
+        let (value, precision) = parse_quantity(text, Kind::Count)?;
         Ok(Count {
             text: text.trim().to_string(),
             value,
-            approx,
+            precision,
         })
     }
 
@@ -78,11 +130,11 @@ impl Amount {
     /// Parses an amount such as `65000元`, `120万元`, `1500余万元`, `1.5亿元`;
     /// `1900万` means 1900万元 and a plain number means yuan.
     pub fn parse(text: &str) -> Result<Amount, QuantityError> {
-        let (yuan, approx) = parse_quantity(text, Kind::Amount)?;
+        let (yuan, precision) = parse_quantity(text, Kind::Amount)?;
         Ok(Amount {
             text: text.trim().to_string(),
             yuan,
-            approx,
+            precision,
         })
     }
 
@@ -163,13 +215,28 @@ impl Kind {
     }
 }
 
-/// Approximate markers before the number; longer ones first.
-const APPROX_PREFIXES: &[&str] = &[
-    "超过", "将近", "大约", "接近", "不足", "不到", "近", "约", "超", "逾",
+/// Approximate markers before the number, and what each says; longer ones first.
+const APPROX_PREFIXES: &[(&str, Precision)] = &[
+    ("超过", Precision::AtLeast),
+    ("将近", Precision::About),
+    ("大约", Precision::About),
+    ("接近", Precision::About),
+    ("不足", Precision::About),
+    ("不到", Precision::About),
+    ("近", Precision::About),
+    ("约", Precision::About),
+    ("超", Precision::AtLeast),
+    ("逾", Precision::AtLeast),
 ];
 
 /// Approximate markers after the number, the multiplier or the unit.
-const APPROX_SUFFIXES: &[&str] = &["左右", "以上", "上下", "余", "多"];
+const APPROX_SUFFIXES: &[(&str, Precision)] = &[
+    ("左右", Precision::About),
+    ("以上", Precision::AtLeast),
+    ("上下", Precision::About),
+    ("余", Precision::AtLeast),
+    ("多", Precision::AtLeast),
+];
 
 /// Characters separating the two ends of a range.
 const RANGE_SEPARATORS: &[char] = &['-', '~', '—', '–', '−', '至', '到'];
@@ -181,8 +248,8 @@ struct Decimal {
     scale: u32,
 }
 
-/// The shared grammar of counts and amounts: returns (value, approx).
-fn parse_quantity(raw: &str, kind: Kind) -> Result<(f64, bool), QuantityError> {
+/// The shared grammar of counts and amounts: returns (value, precision).
+fn parse_quantity(raw: &str, kind: Kind) -> Result<(f64, Precision), QuantityError> {
     let ctx = Ctx { raw, kind };
     let norm = to_half_width(raw.trim());
     if norm.is_empty() {
@@ -198,7 +265,10 @@ fn parse_quantity(raw: &str, kind: Kind) -> Result<(f64, bool), QuantityError> {
     check_range(rest, &ctx)?;
     let (number, tail) = leading_number(rest, &ctx)?;
     let (multiplier, suffixed) = parse_tail(tail, &ctx)?;
-    Ok((scale_value(number, multiplier, &ctx)?, prefixed || suffixed))
+    Ok((
+        scale_value(number, multiplier, &ctx)?,
+        prefixed.and(suffixed),
+    ))
 }
 
 /// The value being parsed, for error messages.
@@ -250,12 +320,12 @@ fn check_percent(s: &str, ctx: &Ctx) -> Result<(), QuantityError> {
     Ok(())
 }
 
-/// Strips one approximate marker from the front: (found, rest).
-fn strip_approx_prefix(s: &str) -> (bool, &str) {
+/// Strips one approximate marker from the front: (what it says, rest).
+fn strip_approx_prefix(s: &str) -> (Precision, &str) {
     APPROX_PREFIXES
         .iter()
-        .find_map(|p| s.strip_prefix(p))
-        .map_or((false, s), |rest| (true, rest.trim_start()))
+        .find_map(|(p, precision)| s.strip_prefix(p).map(|rest| (*precision, rest)))
+        .map_or((Precision::Exact, s), |(p, rest)| (p, rest.trim_start()))
 }
 
 fn check_negative(s: &str, ctx: &Ctx) -> Result<(), QuantityError> {
@@ -396,15 +466,18 @@ fn too_many_digits(ctx: &Ctx) -> QuantityError {
 }
 
 /// What may follow the number: 余/多, one multiplier (`万`, `千万`), one unit
-/// word, and trailing markers (`左右`, `以上`). Returns (multiplier, approx).
-fn parse_tail(tail: &str, ctx: &Ctx) -> Result<(u128, bool), QuantityError> {
+/// word, and trailing markers (`左右`, `以上`). Returns (multiplier, precision).
+fn parse_tail(tail: &str, ctx: &Ctx) -> Result<(u128, Precision), QuantityError> {
     let mut s = tail;
-    let (mut multiplier, mut approx, mut unit_seen) = (None, false, false);
+    let (mut multiplier, mut precision, mut unit_seen) = (None, Precision::Exact, false);
     while !s.is_empty() {
         if let Some(rest) = s.strip_prefix(char::is_whitespace) {
             s = rest;
-        } else if let Some(rest) = strip_any(s, APPROX_SUFFIXES) {
-            (approx, s) = (true, rest);
+        } else if let Some((p, rest)) = APPROX_SUFFIXES
+            .iter()
+            .find_map(|(m, p)| s.strip_prefix(m).map(|rest| (*p, rest)))
+        {
+            (precision, s) = (precision.and(p), rest);
         } else if let Some((m, rest)) = multiplier_word(s) {
             if multiplier.is_some() || unit_seen {
                 return Err(ctx.not_a_number());
@@ -419,7 +492,7 @@ fn parse_tail(tail: &str, ctx: &Ctx) -> Result<(u128, bool), QuantityError> {
             return Err(unknown_tail(s, ctx));
         }
     }
-    Ok((multiplier.unwrap_or(1), approx))
+    Ok((multiplier.unwrap_or(1), precision))
 }
 
 fn strip_any<'a>(s: &'a str, words: &[&str]) -> Option<&'a str> {
@@ -578,12 +651,12 @@ mod tests {
 
     fn count(s: &str) -> (f64, bool) {
         let c = Count::parse(s).unwrap_or_else(|e| panic!("{s:?}: {e} ({})", e.hint));
-        (c.value, c.approx)
+        (c.value, c.approx())
     }
 
     fn amount(s: &str) -> (f64, bool) {
         let a = Amount::parse(s).unwrap_or_else(|e| panic!("{s:?}: {e} ({})", e.hint));
-        (a.yuan, a.approx)
+        (a.yuan, a.approx())
     }
 
     fn count_err(s: &str) -> QuantityError {
@@ -669,6 +742,30 @@ mod tests {
     }
 
     #[test]
+    fn markers_say_more_than_or_about() {
+        use Precision::*;
+        for (text, p) in [
+            ("8000", Exact),
+            ("8000余", AtLeast),
+            ("200多人", AtLeast),
+            ("超10万", AtLeast),
+            ("超过3000", AtLeast),
+            ("逾100万", AtLeast),
+            ("1000以上", AtLeast),
+            ("十余", AtLeast),
+            ("约8000", About),
+            ("近10万", About),
+            ("8000左右", About),
+            ("不足100", About),
+            ("约8000余", About),
+        ] {
+            assert_eq!(Count::parse(text).map(|c| c.precision), Ok(p), "{text}");
+        }
+        assert_eq!(Amount::parse("1500余万元").unwrap().precision, AtLeast);
+        assert_eq!(Amount::parse("约120万元").unwrap().precision, About);
+    }
+
+    #[test]
     fn approximate_prefixes() {
         assert_eq!(count("近10万"), (100_000.0, true));
         assert_eq!(count("约113万"), (1_130_000.0, true));
@@ -722,7 +819,7 @@ mod tests {
         let c = Count::parse("  ８０００余人 ").unwrap();
         assert_eq!(c.text, "８０００余人");
         assert_eq!(c.value, 8000.0);
-        assert!(c.approx);
+        assert!(c.approx());
     }
 
     #[test]
@@ -936,14 +1033,14 @@ mod tests {
     fn from_yaml_numbers_and_strings() {
         let c = Count::from_yaml(&yaml("8000")).unwrap();
         assert_eq!(
-            (c.text.as_str(), c.value, c.approx),
+            (c.text.as_str(), c.value, c.approx()),
             ("8000", 8000.0, false)
         );
         let c = Count::from_yaml(&yaml("2.5")).unwrap();
         assert_eq!((c.text.as_str(), c.value), ("2.5", 2.5));
         let c = Count::from_yaml(&yaml("8000余")).unwrap();
         assert_eq!(
-            (c.text.as_str(), c.value, c.approx),
+            (c.text.as_str(), c.value, c.approx()),
             ("8000余", 8000.0, true)
         );
         let a = Amount::from_yaml(&yaml("\"1500万元\"")).unwrap();
@@ -1062,9 +1159,9 @@ mod tests {
         for v in values.into_iter().chain(more) {
             for approx in [false, true] {
                 let a = Amount::parse(&format_yuan(v, approx, "zh-CN")).unwrap();
-                assert_eq!((a.yuan, a.approx), (v, approx), "yuan {v}");
+                assert_eq!((a.yuan, a.approx()), (v, approx), "yuan {v}");
                 let c = Count::parse(&format_count(v, approx, "zh-CN")).unwrap();
-                assert_eq!((c.value, c.approx), (v, approx), "count {v}");
+                assert_eq!((c.value, c.approx()), (v, approx), "count {v}");
                 let c = Count::parse(&format_count(v, false, "en")).unwrap();
                 assert_eq!(c.value, v, "en count {v}");
             }
@@ -1075,11 +1172,11 @@ mod tests {
     fn parse_then_format_keeps_report_style() {
         for s in ["800元", "6.5万元", "1500万元", "1.5亿元", "12.35亿元"] {
             let a = Amount::parse(s).unwrap();
-            assert_eq!(format_yuan(a.yuan, a.approx, "zh-CN"), s);
+            assert_eq!(format_yuan(a.yuan, a.approx(), "zh-CN"), s);
         }
         for s in ["8000", "8000余", "2.2万", "113万", "1.5亿"] {
             let c = Count::parse(s).unwrap();
-            assert_eq!(format_count(c.value, c.approx, "zh-CN"), s);
+            assert_eq!(format_count(c.value, c.approx(), "zh-CN"), s);
         }
     }
 

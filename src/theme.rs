@@ -5,6 +5,7 @@
 //! `templates/` and `static/` folders, file by file.
 
 use crate::error::{Error, Result};
+use crate::load::confine::Confine;
 use crate::quantity;
 use include_dir::{include_dir, Dir};
 use std::collections::{BTreeMap, HashMap};
@@ -33,13 +34,11 @@ impl Theme {
                 theme_dir.display()
             )));
         }
-        read_dir_into(&theme_dir.join("templates"), &mut templates, |b| {
-            String::from_utf8(b).ok()
-        })?;
-        read_dir_into(&theme_dir.join("static"), &mut assets, Some)?;
-        read_dir_into(&root.join("templates"), &mut templates, |b| {
-            String::from_utf8(b).ok()
-        })?;
+        let confine = Confine::new(root);
+        let text = |b: Vec<u8>| String::from_utf8(b).ok();
+        read_dir_into(&confine, &theme_dir.join("templates"), &mut templates, text)?;
+        read_dir_into(&confine, &theme_dir.join("static"), &mut assets, Some)?;
+        read_dir_into(&confine, &root.join("templates"), &mut templates, text)?;
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".svg"]);
         tera.set_escape_fn(escape_html);
@@ -74,7 +73,10 @@ fn embedded(
     }
 }
 
+/// Reads the files under `dir` into `into`; a link out of the site is an error (with
+/// every other such link), so no file from elsewhere on the machine is published.
 fn read_dir_into<T>(
+    confine: &Confine,
     dir: &Path,
     into: &mut BTreeMap<String, T>,
     convert: impl Fn(Vec<u8>) -> Option<T>,
@@ -82,18 +84,16 @@ fn read_dir_into<T>(
     if !dir.is_dir() {
         return Ok(());
     }
-    for entry in walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(|e| e.ok())
-    {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(dir) else {
+    let (files, problems) = confine.files_under(dir, usize::MAX);
+    if !problems.is_empty() {
+        return Err(Error::Content(problems));
+    }
+    for path in files {
+        let Ok(rel) = path.strip_prefix(dir) else {
             continue;
         };
-        let bytes = std::fs::read(entry.path()).map_err(|source| Error::Read {
-            path: entry.path().to_path_buf(),
+        let bytes = std::fs::read(&path).map_err(|source| Error::Read {
+            path: path.clone(),
             source,
         })?;
         let name = rel.to_string_lossy().replace('\\', "/");
@@ -104,7 +104,7 @@ fn read_dir_into<T>(
             None => {
                 return Err(Error::Template(format!(
                     "{} is not valid UTF-8 text",
-                    entry.path().display()
+                    path.display()
                 )))
             }
         }

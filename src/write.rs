@@ -1,19 +1,29 @@
 //! Write: rendered files go into a staging folder beside the output folder; only when
 //! the whole build succeeded is it swapped in. A failed build leaves the previous output
 //! exactly as it was.
+//!
+//! A build holds the output's lock (`.public.casebook-lock` beside `public/`) from start
+//! to end, so no two builds of one output run at once, and every staging folder found by
+//! a build holding the lock is a killed build's, safe to sweep. The swap is one atomic
+//! exchange on Linux; elsewhere it is two renames, and a build killed between them is
+//! undone by the next, which puts the old output back before anything else.
 
 use crate::error::{Error, Result};
+use crate::lock::Lock;
 use crate::render::{Fill, Output};
 use std::path::{Path, PathBuf};
 
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
+    /// Held until the staging folder is swapped in or dropped.
+    _lock: Lock,
 }
 
 impl Staging {
-    /// Creates an empty staging folder next to `target` (same file system, so the swap is
-    /// a rename).
+    /// Takes the lock of `target`, repairs and sweeps what killed builds of it left, and
+    /// creates an empty staging folder next to it (same file system, so the swap is a
+    /// rename). Fails at once if another build of `target` is running.
     pub fn new(target: &Path) -> Result<Staging> {
         let name = target
             .file_name()
@@ -27,17 +37,31 @@ impl Staging {
             path: parent.to_path_buf(),
             source,
         })?;
+        let lock = Lock::try_take(&parent.join(format!(".{name}.casebook-lock")))?
+            .ok_or_else(|| {
+                Error::Other(format!(
+                    "another build of {} is running; wait for it to finish (or stop it), then build again",
+                    target.display()
+                ))
+            })?;
+        restore_interrupted_swap(parent, &name, target)?;
         remove_stale(parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        let _ = remove_tree(&dir);
         std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
             path: dir.clone(),
             source,
         })?;
         lock_live().push(dir.clone());
+        // Marks the output as casebook's, so the next build may replace it (`outdir`).
+        write_file(
+            &dir,
+            crate::outdir::MARKER,
+            crate::outdir::MARKER_TEXT.as_bytes(),
+        )?;
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
+            _lock: lock,
         })
     }
 
@@ -45,38 +69,92 @@ impl Staging {
         &self.dir
     }
 
-    /// Replaces the target with the staged files.
+    /// Replaces the target with the staged files. A Ctrl-C meanwhile waits for the swap
+    /// (see [`remove_live_staging`]); the old output is removed after it.
     pub fn commit(self) -> Result<()> {
-        let old = self.dir.with_file_name(format!(
-            "{}.old",
-            self.dir
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        ));
-        let had_old = self.target.exists();
-        if had_old {
-            std::fs::rename(&self.target, &old).map_err(|source| Error::Write {
-                path: self.target.clone(),
-                source,
-            })?;
-        }
-        if let Err(source) = std::fs::rename(&self.dir, &self.target) {
-            if had_old {
-                let _ = std::fs::rename(&old, &self.target);
+        let old = {
+            let _swapping = lock_swap();
+            if STOPPING.load(std::sync::atomic::Ordering::SeqCst) {
+                return Err(Error::Other("stopped".into()));
             }
-            return Err(Error::Write {
-                path: self.target.clone(),
-                source,
-            });
-        }
-        if had_old {
+            let old = swap_in(&self.dir, &self.target)?;
+            forget_live(&self.dir);
+            SWAPPED.store(true, std::sync::atomic::Ordering::SeqCst);
+            old
+        };
+        // After an exchange the old output is where the staging folder was.
+        if let Some(old) = old {
             let _ = remove_tree(&old);
         }
-        forget_live(&self.dir);
-        std::mem::forget(self);
+        // Dropping releases the lock (the staging folder is gone already).
         Ok(())
     }
+}
+
+/// Puts `staged` in place of `target`; returns where the old output went, if there was
+/// one. Linux exchanges the two in one step, so there is never a moment without an
+/// output. Elsewhere (or on a file system without the exchange) the output is first
+/// renamed to `<staged>.old`; a build killed before the second rename leaves that for
+/// [`restore_interrupted_swap`].
+fn swap_in(staged: &Path, target: &Path) -> Result<Option<PathBuf>> {
+    let failed = |source| Error::Write {
+        path: target.to_path_buf(),
+        source,
+    };
+    if std::fs::symlink_metadata(target).is_err() {
+        std::fs::rename(staged, target).map_err(failed)?;
+        return Ok(None);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        if renameat_with(CWD, staged, CWD, target, RenameFlags::EXCHANGE).is_ok() {
+            return Ok(Some(staged.to_path_buf()));
+        }
+    }
+    let old = old_name(staged);
+    std::fs::rename(target, &old).map_err(failed)?;
+    if let Err(source) = std::fs::rename(staged, target) {
+        let _ = std::fs::rename(&old, target);
+        return Err(failed(source));
+    }
+    Ok(Some(old))
+}
+
+/// `.public.staging-PID.old` for `.public.staging-PID`.
+fn old_name(staged: &Path) -> PathBuf {
+    let name = staged
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    staged.with_file_name(format!("{name}.old"))
+}
+
+/// A build killed between the two renames of [`swap_in`] left no output, only the old
+/// one as `.name.staging-PID.old`: put it back. Called with the output's lock held.
+fn restore_interrupted_swap(parent: &Path, name: &str, target: &Path) -> Result<()> {
+    if std::fs::symlink_metadata(target).is_ok() {
+        return Ok(());
+    }
+    let prefix = format!(".{name}.staging-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Ok(());
+    };
+    let newest = entries
+        .flatten()
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.starts_with(&prefix) && n.ends_with(".old")
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .max();
+    if let Some((_, old)) = newest {
+        std::fs::rename(&old, target).map_err(|source| Error::Write {
+            path: target.to_path_buf(),
+            source,
+        })?;
+    }
+    Ok(())
 }
 
 /// Staging folders of builds in progress in this process.
@@ -90,11 +168,24 @@ fn forget_live(dir: &Path) {
     lock_live().retain(|d| d != dir);
 }
 
+/// Held while a staging folder is swapped in, so Ctrl-C lets a swap finish.
+static SWAP: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn lock_swap() -> std::sync::MutexGuard<'static, ()> {
+    SWAP.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Set once a build of this process has swapped its output in.
+static SWAPPED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Removes the staging folders of builds in progress: for a Ctrl-C handler, since an
-/// interrupted process runs no destructors. A file being written as it runs may keep a
+/// interrupted process runs no destructors. A swap under way is finished first, and no
+/// swap begins afterwards. Returns true if a new output was swapped in (the build was
+/// stopped only while removing the old one). A file being written as it runs may keep a
 /// folder from going; the next build of the same output removes what is left.
-pub fn remove_live_staging() {
+pub fn remove_live_staging() -> bool {
     STOPPING.store(true, std::sync::atomic::Ordering::SeqCst);
+    let _swapping = lock_swap();
     for dir in std::mem::take(&mut *lock_live()) {
         // Renderers may still be finishing a file: a few tries.
         for _ in 0..10 {
@@ -104,38 +195,24 @@ pub fn remove_live_staging() {
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
     }
+    SWAPPED.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 /// Set once the process is being stopped: staging writes fail from then on.
 static STOPPING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Removes what builds of `parent/name` that were killed left behind: `.name.staging-PID`
-/// (and its `.old`) of processes that no longer run. Where that cannot be known (no
-/// `/proc`), nothing is removed.
+/// Removes what killed builds of `parent/name` left behind: every `.name.staging-*`
+/// folder (and `.old`). Called with the output's lock held, so none is in use.
 fn remove_stale(parent: &Path, name: &str) {
     let prefix = format!(".{name}.staging-");
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
     for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = file_name.strip_prefix(&prefix) else {
-            continue;
-        };
-        let pid = rest.strip_suffix(".old").unwrap_or(rest);
-        let Ok(pid) = pid.parse::<u32>() else {
-            continue;
-        };
-        if pid != std::process::id() && process_gone(pid) {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
             let _ = remove_tree(&entry.path());
         }
     }
-}
-
-/// True only when the system says no process `pid` runs.
-fn process_gone(pid: u32) -> bool {
-    let proc = Path::new("/proc");
-    proc.join("self").exists() && !proc.join(pid.to_string()).exists()
 }
 
 impl Drop for Staging {
@@ -149,23 +226,25 @@ impl Drop for Staging {
 impl Output for Staging {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
         if STOPPING.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(Error::Other("stopped".into()));
+            return Err(Error::Cancelled);
         }
         write_file(&self.dir, path, bytes)
     }
 
+    fn fresh(&self, _file: &str, _template: &str, _ctx: &tera::Context) -> bool {
+        false
+    }
+
     fn write_parts(&self, path: &str, fill: &mut Fill<'_>) -> Result<()> {
         if STOPPING.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(Error::Other("stopped".into()));
+            return Err(Error::Cancelled);
         }
         stream_file(&self.dir, path, fill)
     }
 }
 
-/// Threads that remove an old output. Removing files is mostly waiting: on a disk
-/// mounted with `discard` and no journal, ext4 trims each file's blocks as the file goes,
-/// one synchronous request at a time. Removing a 10,000-case output (60,000 files and
-/// folders) there took 3.4–4.8 s on one thread, 1.7–1.8 s on 16, and no less on 48.
+/// Threads that remove an old output: removing files is mostly waiting on the disk
+/// (bench/README.md, "Notes moved from the code").
 const REMOVE_THREADS: usize = 16;
 
 /// Removes the folder `dir` and everything in it, many files at once (see
@@ -217,6 +296,10 @@ impl Output for Direct {
         write_file(&self.0, path, bytes)
     }
 
+    fn fresh(&self, _file: &str, _template: &str, _ctx: &tera::Context) -> bool {
+        false
+    }
+
     fn write_parts(&self, path: &str, fill: &mut Fill<'_>) -> Result<()> {
         stream_file(&self.0, path, fill)
     }
@@ -228,6 +311,10 @@ pub struct Discard;
 impl Output for Discard {
     fn write(&self, _path: &str, _bytes: &[u8]) -> Result<()> {
         Ok(())
+    }
+
+    fn fresh(&self, _file: &str, _template: &str, _ctx: &tera::Context) -> bool {
+        false
     }
 
     fn write_parts(&self, _path: &str, fill: &mut Fill<'_>) -> Result<()> {
@@ -294,43 +381,68 @@ mod tests {
         s.commit().unwrap();
         assert!(target.join("a/b/new.html").exists());
         assert!(!target.join("old.html").exists());
-        assert_eq!(
-            std::fs::read_dir(tmp.path()).unwrap().count(),
-            1,
-            "no staging folders left behind"
-        );
+        let left: Vec<String> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("staging"))
+            .collect();
+        assert!(left.is_empty(), "staging folders left behind: {left:?}");
     }
 
-    #[cfg(unix)]
     #[test]
-    fn what_killed_builds_left_is_removed() {
+    fn what_killed_builds_left_is_removed_once_the_lock_is_taken() {
         let tmp = tempfile::tempdir().unwrap();
         let target = tmp.path().join("public");
-        // A process that has ended: its pid names no running process.
-        let mut child = std::process::Command::new("true").spawn().unwrap();
-        let dead = child.id();
-        child.wait().unwrap();
-        let stale = tmp.path().join(format!(".public.staging-{dead}"));
-        let stale_old = tmp.path().join(format!(".public.staging-{dead}.old"));
-        // A build still running (this process's parent is alive) keeps its folder.
-        let running = tmp.path().join(format!(
-            ".public.staging-{}",
-            std::os::unix::process::parent_id()
-        ));
-        let other = tmp.path().join(format!(".other.staging-{dead}"));
-        for d in [&stale, &stale_old, &running, &other] {
+        std::fs::create_dir_all(&target).unwrap();
+        // Left by killed builds, whatever their process ids (another container's too).
+        let stale = tmp.path().join(".public.staging-1");
+        let stale_old = tmp.path().join(".public.staging-77.old");
+        let other = tmp.path().join(".other.staging-1");
+        for d in [&stale, &stale_old, &other] {
             std::fs::create_dir_all(d.join("cases")).unwrap();
         }
         let s = Staging::new(&target).unwrap();
-        s.commit().unwrap();
-        if Path::new("/proc/self").exists() {
-            assert!(
-                !stale.exists() && !stale_old.exists(),
-                "left by a killed build"
-            );
-        }
-        assert!(running.exists(), "a running build's folder is not touched");
+        assert!(
+            !stale.exists() && !stale_old.exists(),
+            "left by killed builds"
+        );
         assert!(other.exists(), "another output's folder is not touched");
+        // While this build runs, a second build of the same output stops at once and
+        // leaves the running build's staging folder alone.
+        match Staging::new(&target) {
+            Err(Error::Other(msg)) => assert!(msg.contains("another build of"), "{msg}"),
+            other => panic!(
+                "a second build was not stopped: {:?}",
+                other.map(|s| s.dir.clone())
+            ),
+        }
+        assert!(s.dir().is_dir(), "the running build's folder is kept");
+        s.commit().unwrap();
+        assert!(Staging::new(&target).is_ok(), "the lock is free again");
+    }
+
+    #[test]
+    fn a_swap_cut_in_half_is_undone_by_the_next_build() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        // The old output was renamed away and the build killed before the staged one
+        // took its place.
+        let old = tmp.path().join(".public.staging-4242.old");
+        std::fs::create_dir_all(&old).unwrap();
+        std::fs::write(old.join("index.html"), "old site").unwrap();
+        let s = Staging::new(&target).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "old site",
+            "restored before the build goes on"
+        );
+        drop(s);
+        assert_eq!(
+            std::fs::read_to_string(target.join("index.html")).unwrap(),
+            "old site",
+            "a failed build leaves the restored output"
+        );
+        assert!(!old.exists());
     }
 
     #[test]

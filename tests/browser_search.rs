@@ -267,6 +267,7 @@ fn search_page_agrees_with_the_engine_on_every_index_layout() {
         out: None,
         base_url: None,
         drafts: false,
+        force: false,
     };
     let (model, _) = casebook::load_site(&opts).expect("load the example");
     let docs: Vec<_> = model

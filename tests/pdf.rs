@@ -117,12 +117,12 @@ fn prints_the_whole_compendium_with_numbered_contents() {
         !site.root().join("public").exists(),
         "pdf leaves public/ alone"
     );
-    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+    let leftovers: Vec<_> = std::fs::read_dir(site.root().join(".casebook-pdf"))
         .unwrap()
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with(".casebook-pdf"))
+        .map(|e| e.file_name())
         .collect();
-    assert!(leftovers.is_empty(), "work folder removed");
+    assert!(leftovers.is_empty(), "work folder removed: {leftovers:?}");
 
     let cases = case_titles(&site.root().join("content/cases"));
     let published: Vec<&str> = cases

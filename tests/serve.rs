@@ -90,7 +90,8 @@ impl Server {
         let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         write!(
             s,
-            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            "GET {path} HTTP/1.1\r\nHost: localhost:{}\r\nConnection: close\r\n\r\n",
+            self.port
         )
         .expect("send");
         let mut reply = String::new();
@@ -102,11 +103,39 @@ impl Server {
             .unwrap_or(0)
     }
 
-    /// Ctrl-C; the exit status and log after a clean stop.
+    /// The whole reply to a request sent exactly as written, with the given `Host`.
+    fn raw(&self, path: &str, host: &str) -> String {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        let _ = s.set_read_timeout(Some(Duration::from_secs(10)));
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .expect("send");
+        let mut reply = Vec::new();
+        let _ = s.read_to_end(&mut reply);
+        String::from_utf8_lossy(&reply).into_owned()
+    }
+
+    /// The temporary folder the site is built in (`casebook-serve-PID`), from the log.
+    fn work_dir(&self) -> PathBuf {
+        let log = self.log();
+        let dir = log
+            .split("built in ")
+            .nth(1)
+            .and_then(|rest| rest.split(';').next())
+            .unwrap_or_else(|| panic!("no folder in the log:\n{log}"));
+        PathBuf::from(dir)
+            .parent()
+            .expect("the site folder is inside the work folder")
+            .to_path_buf()
+    }
+
+    /// Sends `signal` (`INT`, `TERM`, `HUP` …); the exit status if it stopped in time.
     #[cfg(unix)]
-    fn interrupt(&mut self) -> Option<std::process::ExitStatus> {
+    fn signal(&mut self, signal: &str) -> Option<std::process::ExitStatus> {
         let _ = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
             .status();
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(10) {
@@ -116,6 +145,12 @@ impl Server {
             std::thread::sleep(Duration::from_millis(20));
         }
         None
+    }
+
+    /// Ctrl-C; the exit status and log after a clean stop.
+    #[cfg(unix)]
+    fn interrupt(&mut self) -> Option<std::process::ExitStatus> {
+        self.signal("INT")
     }
 }
 
@@ -211,6 +246,155 @@ fn refuses_paths_outside_the_site() {
         assert!(code == 403 || code == 404, "{path} gave {code}");
     }
     assert_eq!(server.raw_status("/cases/jinshan/"), 200);
+}
+
+/// The `Location` header of a reply, if any.
+fn location(reply: &str) -> Option<&str> {
+    reply.lines().take_while(|l| !l.is_empty()).find_map(|l| {
+        l.strip_prefix("Location: ")
+            .or(l.strip_prefix("location: "))
+    })
+}
+
+/// The status code of a raw reply.
+fn code(reply: &str) -> u16 {
+    reply
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn never_redirects_to_another_host() {
+    let site = Site::from_fixture("serve");
+    site.write(
+        "static/evil.example/index.html",
+        "<p>a folder named like a host</p>",
+    );
+    let server = Server::start(site.root(), site.dir.path());
+    let host = format!("127.0.0.1:{}", server.port);
+    // A browser reads `//name/` as another host; the redirect stays on this one.
+    for (path, expected) in [
+        ("//evil.example", "/evil.example/"),
+        ("//cases", "/cases/"),
+        ("///cases/jinshan", "/cases/jinshan/"),
+        ("/%2F%2Fevil.example", "/evil.example/"),
+        ("/./evil.example?x=1", "/evil.example/?x=1"),
+    ] {
+        let reply = server.raw(path, &host);
+        assert_eq!(code(&reply), 301, "{path}: {reply}");
+        assert_eq!(location(&reply), Some(expected), "{path}: {reply}");
+    }
+}
+
+#[test]
+fn answers_only_to_its_own_names_against_dns_rebinding() {
+    let site = Site::from_fixture("serve");
+    let server = Server::start(site.root(), site.dir.path());
+    let port = server.port;
+    // A page on another site whose name was re-pointed at 127.0.0.1 sends its own name.
+    for host in [
+        format!("evil.example:{port}"),
+        "evil.example".to_string(),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+    ] {
+        for path in [
+            "/",
+            "/cases/jinshan/",
+            "/__casebook/status",
+            "/__casebook/events",
+        ] {
+            let reply = server.raw(path, &host);
+            assert_eq!(code(&reply), 403, "Host {host}, {path}: {reply}");
+            assert!(!reply.contains("原来的正文") && !reply.contains("\"build\""));
+        }
+    }
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+    ] {
+        let reply = server.raw("/cases/jinshan/", &host);
+        assert_eq!(code(&reply), 200, "Host {host}: {reply}");
+        assert_eq!(code(&server.raw("/__casebook/status", &host)), 200);
+    }
+    // No Host at all (HTTP/1.1 requires one): refused too.
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(s, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n").expect("send");
+    let mut reply = String::new();
+    let _ = s.read_to_string(&mut reply);
+    assert_eq!(code(&reply), 400, "{reply}");
+}
+
+#[cfg(unix)]
+#[test]
+fn stopping_by_any_signal_removes_the_temporary_folder() {
+    for signal in ["TERM", "HUP", "INT"] {
+        let site = Site::from_fixture("serve");
+        let mut server = Server::start(site.root(), site.dir.path());
+        let work = server.work_dir();
+        assert!(work.join("site/index.html").is_file(), "{}", work.display());
+        let status = server.signal(signal).expect("stops");
+        assert!(
+            !work.exists(),
+            "SIG{signal} left {} behind ({status:?})\n{}",
+            work.display(),
+            server.log()
+        );
+        assert!(server.log().contains("stopped"), "{}", server.log());
+    }
+}
+
+/// The number of threads of process `pid` (Linux).
+#[cfg(target_os = "linux")]
+fn threads(pid: u32) -> usize {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Threads:"))
+                .and_then(|n| n.trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn idle_connections_take_no_threads_of_their_own_and_time_out() {
+    let site = Site::from_fixture("serve");
+    let server = Server::start(site.root(), site.dir.path());
+    let before = threads(server.child.id());
+    // A thousand connections that never send a request.
+    let idle: Vec<std::net::TcpStream> = (0..1000)
+        .filter_map(|_| std::net::TcpStream::connect(("127.0.0.1", server.port)).ok())
+        .collect();
+    assert!(idle.len() > 900, "{} connected", idle.len());
+    std::thread::sleep(Duration::from_millis(500));
+    let during = threads(server.child.id());
+    assert!(
+        during < before + 80,
+        "{before} threads before, {during} with {} idle connections",
+        idle.len()
+    );
+    // The server closes idle connections by itself …
+    let mut first = idle.into_iter().next().expect("a connection");
+    let _ = first.set_read_timeout(Some(Duration::from_secs(30)));
+    let start = Instant::now();
+    let mut buf = [0u8; 64];
+    let n = first.read(&mut buf).unwrap_or(0);
+    assert_eq!(n, 0, "closed without a reply");
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+    // … and answers again once they are gone.
+    server.wait_for("answers again", Duration::from_secs(20), |s| {
+        s.get("/cases/jinshan/").0 == 200
+    });
 }
 
 #[test]

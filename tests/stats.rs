@@ -397,7 +397,11 @@ fn atom_feed_is_valid_and_lists_cases_under_the_sub_path() {
 
 #[test]
 fn sitemap_lists_every_page_under_the_sub_path() {
-    let site = built();
+    let site = Site::from_fixture("stats-basic");
+    // HTML pages of the site's own, copied from static/, are pages of the site too.
+    site.write("static/partners/index.html", "<p>合作伙伴</p>");
+    site.write("static/old-page.html", "<p>旧页面</p>");
+    site.build().assert_ok();
     let xml = site.read("sitemap.xml");
     let doc = parse(&xml);
     let urlset = doc.root_element();
@@ -421,6 +425,8 @@ fn sitemap_lists_every_page_under_the_sub_path() {
         "cases/%E7%A4%BE%E5%8C%BA%E5%9F%BA%E9%87%91/".into(),
         "domains/%E5%85%BB%E8%80%81%E6%9C%8D%E5%8A%A1/".into(),
         "regions/%E5%9B%9B%E5%B7%9D%E7%9C%81/%E4%B9%90%E5%B1%B1%E5%B8%82/".into(),
+        "partners/".into(),
+        "old-page.html".into(),
     ] {
         assert!(
             locs.contains(&format!("{BASE}{expected}")),

@@ -11,7 +11,19 @@ const SHOWN: usize = 30;
 pub fn run(opts: &ServeOptions, open: bool) -> anyhow::Result<i32> {
     // Warnings are printed when they change, not on every rebuild.
     let last_warnings: Mutex<Option<Vec<Diagnostic>>> = Mutex::new(None);
-    serve::serve(opts, &|event| match event {
+    let stop = serve::Stop::new();
+    {
+        // Ctrl-C, SIGTERM, SIGHUP: stop cleanly (the temporary folder goes); a second
+        // one does not wait for the build in progress.
+        let stop = stop.clone();
+        let _ = ctrlc::set_handler(move || {
+            if !stop.request() {
+                stop.abandon();
+                std::process::exit(130);
+            }
+        });
+    }
+    serve::serve(opts, &stop, &|event| match event {
         Event::Listening { url, dir } => {
             eprintln!("serving {url}  (built in {}; Ctrl-C stops)", dir.display());
             if opts.bind.is_unspecified() || !opts.bind.is_loopback() {

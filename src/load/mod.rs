@@ -5,13 +5,14 @@
 //! files, invalid UTF-8, missing or unclosed front matter) become diagnostics. This stage
 //! does not interpret the YAML: that is `validate`'s job.
 
+pub mod confine;
 pub mod frontmatter;
 pub mod yaml;
 
 use crate::diagnostics::{display_path, Diagnostic, Diagnostics};
+use confine::Confine;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-use walkdir::WalkDir;
 
 /// One content file, read and split.
 #[derive(Debug, Clone)]
@@ -54,8 +55,7 @@ pub struct Sources {
 pub fn load(root: &Path, diags: &Diagnostics) -> Sources {
     let content = root.join("content");
     let home_path = content.join("_index.md");
-    let home = home_path
-        .is_file()
+    let home = (home_path.is_file() && inside(root, &home_path, diags))
         .then(|| read_source(root, &home_path, false, diags))
         .flatten();
     Sources {
@@ -69,31 +69,28 @@ pub fn load(root: &Path, diags: &Diagnostics) -> Sources {
 
 /// One case file, read and split (as [`load`] reads every case).
 pub fn load_case(root: &Path, path: &Path, diags: &Diagnostics) -> Option<SourceFile> {
-    read_source(root, path, true, diags)
+    inside(root, path, diags)
+        .then(|| read_source(root, path, true, diags))
+        .flatten()
+}
+
+/// False (with the problem recorded) when `path` leads out of the site's folder.
+fn inside(root: &Path, path: &Path, diags: &Diagnostics) -> bool {
+    let confine = Confine::new(root);
+    match confine.outside(path) {
+        Some(real) => {
+            diags.push(confine.problem(path, &real));
+            false
+        }
+        None => true,
+    }
 }
 
 fn read_dir(root: &Path, dir: &Path, nested: bool, diags: &Diagnostics) -> Vec<SourceFile> {
-    let mut paths: Vec<PathBuf> = WalkDir::new(dir)
-        .max_depth(if nested { usize::MAX } else { 1 })
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(|e| match e {
-            Ok(e) => Some(e),
-            Err(err) => {
-                let p = err
-                    .path()
-                    .map(|p| display_path(root, p))
-                    .unwrap_or_default();
-                if err.io_error().map(|e| e.kind()) != Some(std::io::ErrorKind::NotFound) {
-                    diags.push(Diagnostic::error(p, format!("cannot be read: {err}")));
-                }
-                None
-            }
-        })
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| is_markdown(p) && !is_hidden(p))
-        .collect();
+    let depth = if nested { usize::MAX } else { 1 };
+    let (mut paths, problems) =
+        Confine::new(root).files_under_where(dir, depth, |p| is_markdown(p) && !is_hidden(p));
+    diags.extend(problems);
     paths.sort();
     paths
         .par_iter()
@@ -182,7 +179,7 @@ fn read_data(root: &Path, name: &str, diags: &Diagnostics) -> Option<DataFile> {
     let dir = root.join("data");
     ["yaml", "yml"].iter().find_map(|ext| {
         let p = dir.join(format!("{name}.{ext}"));
-        p.is_file().then(|| {
+        (p.is_file() && inside(root, &p, diags)).then(|| {
             read_text(root, &p, diags).map(|text| DataFile {
                 rel: display_path(root, &p),
                 text,

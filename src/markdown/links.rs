@@ -27,7 +27,7 @@ pub fn rewrite<'a>(
     resolver: &dyn LinkResolver,
 ) -> (Vec<Event<'a>>, Vec<LinkProblem>) {
     let mut problems = Vec::new();
-    let events = events
+    let events: Vec<Event<'a>> = events
         .into_iter()
         .map(|e| match e {
             Event::Start(Tag::Link {
@@ -61,7 +61,63 @@ pub fn rewrite<'a>(
             other => other,
         })
         .collect();
+    place_refused(markdown, &mut problems);
     (events, problems)
+}
+
+/// Gives refused links whose text was written with escapes or entities (so the address
+/// is not found in the text as it is) the line of their link: the text is parsed again,
+/// which only happens for a file that has such a link.
+fn place_refused(markdown: &str, problems: &mut [LinkProblem]) {
+    if !problems.iter().any(|p| p.line == 0) {
+        return;
+    }
+    let starts = pulldown_cmark::Parser::new_ext(markdown, super::options())
+        .into_offset_iter()
+        .filter_map(|(e, range)| match e {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+                if refused_scheme(&dest_url).is_some() =>
+            {
+                Some(range.start)
+            }
+            _ => None,
+        });
+    let refused = problems
+        .iter_mut()
+        .filter(|p| refused_scheme(&p.dest).is_some());
+    for (problem, start) in refused.zip(starts) {
+        if problem.line == 0 {
+            problem.line = memchr::memchr_iter(b'\n', &markdown.as_bytes()[..start]).count() + 1;
+        }
+    }
+    for p in problems.iter_mut().filter(|p| p.line == 0) {
+        p.line = 1;
+    }
+}
+
+/// The scheme of `url` (lower case) when it is not one a page may link with: only
+/// `http:`, `https:`, `mailto:` and addresses without a scheme are allowed, so
+/// `javascript:`, `data:`, `vbscript:` and the like are refused however they are
+/// written (`JavaScript:`, ` javascript:`, `java\tscript:` all run in a browser).
+pub fn refused_scheme(url: &str) -> Option<String> {
+    // What a browser does before it reads the scheme: control characters and spaces
+    // around the address are dropped, tabs and line breaks inside it too.
+    let cleaned: String = url
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    let is_scheme = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    if !is_scheme {
+        // `第1期:总结` or `a/b:c` are relative addresses, not schemes.
+        return None;
+    }
+    let scheme = scheme.to_ascii_lowercase();
+    (!matches!(scheme.as_str(), "http" | "https" | "mailto")).then_some(scheme)
 }
 
 fn fix<'a>(
@@ -78,6 +134,16 @@ fn fix<'a>(
     if path.is_empty() {
         return dest;
     }
+    if refused_scheme(&dest).is_some() {
+        // Line 0: found by `place_refused` when the address is not in the text as is.
+        let line = find_line(markdown, &dest).unwrap_or(0);
+        problems.push(LinkProblem {
+            dest: dest.to_string(),
+            line,
+            message: "refused".into(),
+        });
+        return CowStr::from("#");
+    }
     match resolver.resolve(path) {
         Ok(Some(target)) => CowStr::from(format!("{root}{target}{fragment}")),
         Ok(None) => dest,
@@ -93,11 +159,14 @@ fn fix<'a>(
 }
 
 fn line_of(markdown: &str, dest: &str) -> usize {
+    find_line(markdown, dest).unwrap_or(1)
+}
+
+fn find_line(markdown: &str, dest: &str) -> Option<usize> {
     let at = markdown
         .find(&format!("]({dest}"))
-        .or_else(|| markdown.find(dest))
-        .unwrap_or(0);
-    markdown[..at].matches('\n').count() + 1
+        .or_else(|| markdown.find(dest))?;
+    Some(markdown[..at].matches('\n').count() + 1)
 }
 
 /// True for addresses that leave the site: `https:`, `mailto:`, `//host` …
@@ -144,6 +213,49 @@ mod tests {
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].line, 3);
         assert_eq!(problems[0].dest, "/cases/b/");
+    }
+
+    #[test]
+    fn only_web_and_mail_schemes_are_allowed() {
+        for ok in [
+            "https://example.org",
+            "HTTP://example.org",
+            "mailto:a@example.org",
+            "//example.org/x",
+            "/cases/a/",
+            "../a.md",
+            "images/a.png",
+            "#做法",
+            "第1期:总结",
+        ] {
+            assert_eq!(refused_scheme(ok), None, "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " javascript:alert(1)",
+            "\u{1}javascript:alert(1)",
+            "java\tscript:alert(1)",
+            "java\nscript:alert(1)",
+            "data:text/html;base64,PHNjcmlwdD4=",
+            "vbscript:msgbox(1)",
+            "file:///etc/passwd",
+        ] {
+            assert!(refused_scheme(bad).is_some(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn script_links_are_reported_on_their_line_and_disarmed() {
+        let md = "正文\n\n[甲](javascript:alert(1))\n\n[乙](&#106;avascript:alert(2))\n\n<JAVASCRIPT:alert(3)>\n\n[丙][r]\n\n[r]: data:text/html,x\n";
+        let (events, problems) = rewrite(Parser::new(md).collect(), md, "../../", &Cases);
+        let mut out = String::new();
+        html::push_html(&mut out, events.into_iter());
+        assert_eq!(out.matches("href=\"#\"").count(), 4, "{out}");
+        assert!(!out.to_lowercase().contains("href=\"javascript"), "{out}");
+        assert!(!out.contains("data:"), "{out}");
+        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [3, 5, 7, 11], "{problems:?}");
     }
 
     #[test]

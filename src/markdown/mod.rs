@@ -5,6 +5,7 @@
 
 pub mod anchors;
 pub mod highlight;
+pub mod limits;
 pub mod links;
 pub mod sanitize;
 
@@ -21,6 +22,8 @@ pub struct Rendered {
     pub text: String,
     pub headings: Vec<Heading>,
     pub link_problems: Vec<LinkProblem>,
+    /// Set when the text is too complex to render in time ([`limits`]); `html` is then empty.
+    pub refused: Option<limits::Refused>,
 }
 
 pub struct RenderOptions<'a> {
@@ -39,7 +42,15 @@ pub fn options() -> Options {
 }
 
 pub fn render(markdown: &str, opts: &RenderOptions<'_>) -> Rendered {
-    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
+    let events = match events_within_limits(markdown) {
+        Ok(events) => events,
+        Err(refused) => {
+            return Rendered {
+                refused: Some(refused),
+                ..Rendered::default()
+            }
+        }
+    };
     let has_raw_html = events
         .iter()
         .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
@@ -50,6 +61,12 @@ pub fn render(markdown: &str, opts: &RenderOptions<'_>) -> Rendered {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     if has_raw_html && !opts.trusted_html {
+        if limits::too_deep(&out, limits::MAX_NESTING).is_some() {
+            return Rendered {
+                refused: Some(limits::Refused::too_deep(markdown, &out)),
+                ..Rendered::default()
+            };
+        }
         out = sanitize::clean(&out);
     }
     Rendered {
@@ -57,7 +74,34 @@ pub fn render(markdown: &str, opts: &RenderOptions<'_>) -> Rendered {
         text,
         headings,
         link_problems,
+        refused: None,
     }
+}
+
+/// The parser's events, stopping as soon as the tables hold too many cells (they are
+/// collected before rendering, and each costs far more than its text).
+fn events_within_limits(markdown: &str) -> Result<Vec<Event<'_>>, limits::Refused> {
+    // The parser reads every block before the first event, so a huge table is refused
+    // from its `|`s before the parser holds it (8 MB of table: 640 MB and 2.9 s).
+    if let Some(at) = limits::too_many_pipes(markdown) {
+        return Err(limits::Refused::too_many_cells(markdown, at));
+    }
+    let mut events = Vec::new();
+    let (mut cells, mut table_start) = (0, 0);
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Table(_)) => table_start = range.start,
+            Event::Start(Tag::TableCell) => {
+                cells += 1;
+                if cells > limits::MAX_TABLE_CELLS {
+                    return Err(limits::Refused::too_many_cells(markdown, table_start));
+                }
+            }
+            _ => {}
+        }
+        events.push(event);
+    }
+    Ok(events)
 }
 
 /// The words a reader sees, one space between blocks.

@@ -22,6 +22,7 @@ fn builder() -> &'static ammonia::Builder<'static> {
             .add_tag_attributes("pre", ["data-lang"])
             .add_tag_attributes("td", ["style"])
             .add_tag_attributes("th", ["style"])
+            .url_schemes(["http", "https", "mailto"].into())
             .link_rel(None);
         b
     })

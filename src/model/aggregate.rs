@@ -7,6 +7,7 @@
 //! one too (`9200余`), otherwise it can only be "about" ([`Sum::about`], `约10.92万`).
 
 use super::Case;
+use crate::quantity::Precision;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -23,23 +24,14 @@ pub struct Sum {
 }
 
 impl Sum {
-    /// Adds one figure; `lower` says whether its text only says "more than" (see
-    /// [`is_lower_bound`]), which matters only when it is approximate.
-    fn add(&mut self, value: f64, approx: bool, lower: bool) {
+    /// Adds one figure stated with `precision`.
+    fn add(&mut self, value: f64, precision: Precision) {
         self.value += value;
-        self.approx |= approx;
-        if approx && !lower {
+        self.approx |= precision.is_approx();
+        if precision == Precision::About {
             self.about = true;
         }
     }
-}
-
-/// Whether an approximate figure as written only says "more than" (`8000余`, `超10万`,
-/// `200多`), as opposed to "about" or "nearly" (`约8000`, `近10万`).
-pub fn is_lower_bound(text: &str) -> bool {
-    const MORE: &[&str] = &["余", "多", "以上", "超", "逾"];
-    const OTHER: &[&str] = &["约", "近", "左右", "上下", "不足", "不到"];
-    MORE.iter().any(|m| text.contains(m)) && !OTHER.iter().any(|m| text.contains(m))
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -98,15 +90,13 @@ struct BeneficiaryFact {
     group: u32,
     unit: u32,
     value: f64,
-    approx: bool,
-    lower: bool,
+    precision: Precision,
 }
 
 struct FundingFact {
     source: u32,
     yuan: f64,
-    approx: bool,
-    lower: bool,
+    precision: Precision,
     /// The amount's year, or its case's.
     year: i32,
 }
@@ -137,8 +127,7 @@ impl<'a> Facts<'a> {
                     group: intern(&b.group),
                     unit: intern(&b.unit),
                     value: b.count.value,
-                    approx: b.count.approx,
-                    lower: b.count.approx && is_lower_bound(&b.count.text),
+                    precision: b.count.precision,
                 });
             }
             let f0 = facts.funding.len();
@@ -146,8 +135,7 @@ impl<'a> Facts<'a> {
                 facts.funding.push(FundingFact {
                     source: intern(&f.source),
                     yuan: f.amount.yuan,
-                    approx: f.amount.approx,
-                    lower: f.amount.approx && is_lower_bound(&f.amount.text),
+                    precision: f.amount.precision,
                     year: f.year.unwrap_or_else(|| chrono::Datelike::year(&m.date)),
                 });
             }
@@ -197,7 +185,7 @@ impl<'a> Facts<'a> {
             for (k, b) in lines.iter().enumerate() {
                 let earlier = &lines[..k];
                 let sum = groups.entry((b.group, b.unit)).or_default();
-                sum.add(b.value, b.approx, b.lower);
+                sum.add(b.value, b.precision);
                 if !earlier
                     .iter()
                     .any(|e| e.group == b.group && e.unit == b.unit)
@@ -205,7 +193,7 @@ impl<'a> Facts<'a> {
                     sum.cases += 1;
                 }
                 let unit = by_unit.entry(b.unit).or_default();
-                unit.add(b.value, b.approx, b.lower);
+                unit.add(b.value, b.precision);
                 if !earlier.iter().any(|e| e.unit == b.unit) {
                     unit.cases += 1;
                 }
@@ -213,14 +201,14 @@ impl<'a> Facts<'a> {
             let lines = &self.funding[c.funding.clone()];
             for (k, f) in lines.iter().enumerate() {
                 let earlier = &lines[..k];
-                t.funding.add(f.yuan, f.approx, f.lower);
+                t.funding.add(f.yuan, f.precision);
                 let s = by_source.entry(f.source).or_default();
-                s.add(f.yuan, f.approx, f.lower);
+                s.add(f.yuan, f.precision);
                 if !earlier.iter().any(|e| e.source == f.source) {
                     s.cases += 1;
                 }
                 let y = t.funding_by_year.entry(f.year).or_default();
-                y.add(f.yuan, f.approx, f.lower);
+                y.add(f.yuan, f.precision);
                 if !earlier.iter().any(|e| e.year == f.year) {
                     y.cases += 1;
                 }
@@ -263,17 +251,6 @@ impl<'a> Facts<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn lower_bounds_say_more_than() {
-        assert!(is_lower_bound("8000余"));
-        assert!(is_lower_bound("200多人"));
-        assert!(is_lower_bound("超10万"));
-        assert!(!is_lower_bound("约8000"));
-        assert!(!is_lower_bound("近10万"));
-        assert!(!is_lower_bound("8000左右"));
-        assert!(!is_lower_bound("8000"));
-    }
 
     /// A case read from front matter, as the model holds it.
     fn case(yaml: &str) -> Case {
@@ -331,10 +308,10 @@ mod tests {
     #[test]
     fn sums_remember_how_they_are_approximate() {
         let mut s = Sum::default();
-        s.add(8000.0, true, is_lower_bound("8000余"));
-        s.add(1200.0, false, is_lower_bound("1200"));
+        s.add(8000.0, Precision::AtLeast);
+        s.add(1200.0, Precision::Exact);
         assert_eq!((s.value, s.approx, s.about), (9200.0, true, false));
-        s.add(100_000.0, true, is_lower_bound("近10万"));
+        s.add(100_000.0, Precision::About);
         assert_eq!((s.value, s.approx, s.about), (109_200.0, true, true));
     }
 }

@@ -1,7 +1,7 @@
 //! Collections: curated, ordered selections of cases (an annual compendium, an issue of
 //! a periodical), resolved against the site's cases.
 //!
-//! The front matter is typed by [`crate::validate::collection`]; here the slugs of a
+//! The front matter is typed by `validate/collection.rs`; here the slugs of a
 //! `cases:` list are looked up (unknown slug, draft case, repeated slug: errors at the
 //! slug's line) and a `rule:` is applied. [`group`] splits a selection into the groups
 //! of its table of contents.

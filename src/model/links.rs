@@ -28,6 +28,7 @@ pub struct SiteLinks {
     known: HashSet<String>,
     /// Source file path → its page address.
     by_file: HashMap<PathBuf, String>,
+    confine: crate::load::confine::Confine,
 }
 
 /// Sections that every site has.
@@ -76,6 +77,7 @@ impl SiteLinks {
             used_files: Mutex::default(),
             known,
             by_file,
+            confine: crate::load::confine::Confine::new(root),
         }
     }
 
@@ -141,6 +143,12 @@ impl FileLinks<'_> {
         };
         if !target.is_file() {
             return Err(format!("there is no file {shown}"));
+        }
+        if let Some(real) = self.site.confine.outside(&target) {
+            return Err(format!(
+                "{shown} is a link to {}, outside the site's folder, so it is not published",
+                real.display()
+            ));
         }
         if let Some(rel) = under(&static_dir) {
             return Ok(rel);

@@ -3,12 +3,11 @@
 //! site to be known), taxonomies and aggregates are computed here; turning the model into
 //! files is `render`'s job.
 
-pub mod aggregate;
+pub(crate) mod aggregate;
 pub mod collate;
-pub mod collections;
+pub(crate) mod collections;
 pub mod links;
-pub mod related;
-pub mod taxonomy;
+internal!(related, taxonomy);
 
 pub use aggregate::{Facts, Sum, Totals};
 pub use collections::{Collection, Group, GroupBy};
@@ -113,9 +112,9 @@ impl Site {
 
 /// Builds the model. Link problems and organization warnings go to `diags`.
 pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostics) -> Site {
-    let timer = crate::render::StageTimer::from_env();
+    let timer = crate::timing::StageTimer::from_env();
     let start = std::time::Instant::now();
-    let static_files = list_static(&root);
+    let static_files = list_static(&root, diags);
     let resolver_index = links::SiteLinks::new(&root, &v, &static_files);
     let trusted = config.trusted_html;
     warn_unknown_organizations(&v, diags);
@@ -253,7 +252,23 @@ fn render_body(
             resolver: &resolver,
         },
     );
+    if let Some(refused) = &r.refused {
+        diags.push(
+            Diagnostic::error(&src.rel, &refused.message)
+                .at(src.body_line + refused.line - 1)
+                .hint(&refused.hint),
+        );
+    }
     for p in &r.link_problems {
+        if let Some(scheme) = markdown::links::refused_scheme(&p.dest) {
+            diags.push(refused_link(
+                &src.rel,
+                src.body_line + p.line - 1,
+                &p.dest,
+                &scheme,
+            ));
+            continue;
+        }
         diags.push(
             Diagnostic::error(
                 &src.rel,
@@ -264,6 +279,17 @@ fn render_body(
         );
     }
     r
+}
+
+/// A link whose scheme could run a script or smuggle a file in (`javascript:`, `data:`).
+pub fn refused_link(file: &str, line: usize, dest: &str, scheme: &str) -> Diagnostic {
+    let shown: String = dest.chars().take(80).collect();
+    Diagnostic::error(
+        file,
+        format!("the link \"{shown}\" starts with `{scheme}:`, which casebook does not publish (such links can run a script in the reader's browser)"),
+    )
+    .at(line)
+    .hint("link only to web addresses (https://…, http://…), e-mail (mailto:…) or pages and files of this site")
 }
 
 fn link_hint(dest: &str) -> String {
@@ -329,15 +355,16 @@ fn warn_unknown_organizations(v: &Validated, diags: &Diagnostics) {
     }
 }
 
-fn list_static(root: &std::path::Path) -> Vec<String> {
+/// The files under `static/`, following links that stay inside the site; links that
+/// lead out of it are reported.
+fn list_static(root: &std::path::Path, diags: &Diagnostics) -> Vec<String> {
     let dir = root.join("static");
-    let mut files: Vec<String> = walkdir::WalkDir::new(&dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            e.path()
-                .strip_prefix(&dir)
+    let (files, problems) = crate::load::confine::Confine::new(root).files_under(&dir, usize::MAX);
+    diags.extend(problems);
+    let mut files: Vec<String> = files
+        .iter()
+        .filter_map(|p| {
+            p.strip_prefix(&dir)
                 .ok()
                 .map(|p| p.to_string_lossy().replace('\\', "/"))
         })

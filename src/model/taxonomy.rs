@@ -128,14 +128,20 @@ impl Taxonomy {
     }
 }
 
+/// Longest term segment, in bytes, written as it is: file names stop at 255 bytes (85
+/// Chinese characters), and a longer one gets a shortened name with a hash.
+pub const MAX_SEGMENT_BYTES: usize = 100;
+
 /// A term name as a URL path segment: readable (Chinese stays Chinese), but without
-/// characters that would break a path.
+/// characters that would break a path. A name too long for a file name, or one that
+/// would take the place of a file casebook writes (`index.html`), is shortened and given
+/// a hash of the whole name, so it stays the same from build to build.
 pub fn segment(name: &str) -> String {
     let s: String = name
         .trim()
         .chars()
         .map(|c| {
-            if c.is_whitespace() || "/\\?#%&:<>\"'|*".contains(c) {
+            if c.is_whitespace() || c.is_control() || "/\\?#%&:<>\"'|*".contains(c) {
                 '-'
             } else {
                 c
@@ -145,9 +151,25 @@ pub fn segment(name: &str) -> String {
     let s = s.trim_matches('.').to_string();
     if s.is_empty() {
         "-".to_string()
+    } else if s.len() > MAX_SEGMENT_BYTES || s.eq_ignore_ascii_case("index.html") {
+        let mut short = String::new();
+        for c in s.chars() {
+            if short.len() + c.len_utf8() > MAX_SEGMENT_BYTES / 2 {
+                break;
+            }
+            short.push(c);
+        }
+        format!("{short}-{:016x}", stable_hash(name))
     } else {
         s
     }
+}
+
+/// FNV-1a: the same on every machine and in every version, unlike std's hasher.
+fn stable_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Every taxonomy, in [`TaxonomyKind::ALL`] order. The taxonomies and their terms' totals
@@ -238,5 +260,18 @@ mod tests {
         assert_eq!(segment("养老服务"), "养老服务");
         assert_eq!(segment("a/b ?c"), "a-b--c");
         assert_eq!(segment(".."), "-");
+        assert_eq!(segment("a\0b"), "a-b");
+    }
+
+    #[test]
+    fn long_or_reserved_terms_get_a_short_stable_name() {
+        let long = "很长的标签".repeat(20);
+        let s = segment(&long);
+        assert!(s.len() <= MAX_SEGMENT_BYTES, "{s}");
+        assert_eq!(s, segment(&long), "stable");
+        assert_ne!(s, segment(&format!("{long}二")), "distinct");
+        assert!(s.starts_with("很长的标签"), "{s}");
+        assert_ne!(segment("index.html"), "index.html");
+        assert_ne!(segment("INDEX.HTML"), "INDEX.HTML");
     }
 }

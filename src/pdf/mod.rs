@@ -1,9 +1,10 @@
 //! `casebook pdf`: the print edition as a PDF, printed by headless Chromium.
 //!
-//! The site is built into a fresh work folder inside the site root (never into
+//! The site is built into a fresh work folder, `<root>/.casebook-pdf/run-PID` (never into
 //! `public/`, which stays as the last `casebook build` left it; inside the root rather
 //! than the system temp folder because sandboxed browsers, such as Ubuntu's snap
-//! Chromium, cannot read another program's `/tmp`). Then Chromium prints the book's
+//! Chromium, cannot read another program's `/tmp`). A killed run's folder is removed by
+//! the next run, which finds its lock free. Then Chromium prints the book's
 //! `print/index.html`. Chromium does not implement CSS `target-counter()`, so the table
 //! of contents gets its page numbers in a second pass: [`reader`] reads from the first
 //! PDF on which page each case begins, [`crate::render::print::fill_page_numbers`]
@@ -11,12 +12,13 @@
 //! anything (they should not: their slots have a fixed width). The work folder is removed
 //! at the end, and the PDF is copied to its destination only when everything succeeded.
 
-pub mod chromium;
-pub mod reader;
+pub(crate) mod chromium;
+pub(crate) mod reader;
 
 use crate::build::{self, BuildOptions};
 use crate::diagnostics::Diagnostic;
 use crate::error::{Error, Result};
+use crate::lock::WorkDir;
 use crate::render::{context::file_for, print};
 use crate::write::Direct;
 use std::collections::HashMap;
@@ -85,6 +87,7 @@ pub struct PdfReport {
 /// Content errors come back as `Err(Error::Content)`, like `build`.
 pub fn print(opts: &PdfOptions) -> Result<PdfReport> {
     let start = Instant::now();
+    check_out_file(&opts.root, &opts.out_file())?;
     let browser = chromium::find(opts.chromium.as_deref())?;
     let (site, warnings) = build::load_site(&BuildOptions {
         root: opts.root.clone(),
@@ -101,7 +104,7 @@ pub fn print(opts: &PdfOptions) -> Result<PdfReport> {
             (c.print_url(), c.cases.len())
         }
     };
-    let work = WorkDir::new(&opts.root)?;
+    let work = work_dir(&opts.root)?;
     let site_dir = work.path.join("site");
     build::render(&site, &Direct(site_dir.clone()))?;
     let html_path = site_dir.join(file_for(&book_url));
@@ -191,29 +194,72 @@ fn unknown_collection(site: &crate::model::Site, slug: &str) -> Error {
     Error::Other(msg)
 }
 
-/// A work folder removed when dropped.
-struct WorkDir {
-    path: PathBuf,
-}
-
-impl WorkDir {
-    fn new(root: &Path) -> Result<WorkDir> {
-        let name = format!(".casebook-pdf-{}", std::process::id());
-        let candidates = [root.join(&name), std::env::temp_dir().join(&name)];
-        let mut last = None;
-        for dir in candidates {
-            let _ = std::fs::remove_dir_all(&dir);
-            match std::fs::create_dir_all(&dir).and_then(|_| std::fs::canonicalize(&dir)) {
-                Ok(path) => return Ok(WorkDir { path }),
-                Err(source) => last = Some(Error::Write { path: dir, source }),
-            }
-        }
-        Err(last.unwrap_or_else(|| Error::Other("no work folder".into())))
+/// The PDF may replace only a PDF, and never lands in the site's sources (`outdir`'s
+/// place rules): `--out casebook.yaml` or `--out content/cases/a.md` would lose the file.
+fn check_out_file(root: &Path, out: &Path) -> Result<()> {
+    let label = format!("--out {}", out.display());
+    let path = crate::outdir::check_place(root, out, &label)?;
+    let Ok(meta) = std::fs::symlink_metadata(&path) else {
+        return Ok(());
+    };
+    let is_pdf = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    if meta.is_file() && is_pdf {
+        return Ok(());
     }
+    let what = if meta.is_dir() {
+        "a folder"
+    } else {
+        "a file that is not a PDF"
+    };
+    Err(Error::Refused(format!(
+        "{label} is {what}: casebook pdf would replace it. Name a new file or an earlier PDF, such as {}",
+        crate::outdir::real_path(root)?.join("casebook.pdf").display()
+    )))
 }
 
-impl Drop for WorkDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
+/// The working folder of this run: `<root>/.casebook-pdf/run-PID`, or in the system's
+/// temporary folder if the site's folder cannot be written. It holds a lock while the run
+/// lasts, so the next run removes it if this one is killed ([`crate::lock::WorkDir`]).
+fn work_dir(root: &Path) -> Result<WorkDir> {
+    remove_old_leftovers(root);
+    let candidates = [
+        root.join(".casebook-pdf"),
+        std::env::temp_dir().join("casebook-pdf"),
+    ];
+    let mut last = None;
+    for parent in candidates {
+        let label = format!("the working folder {}", parent.display());
+        // Absolute, for the browser's file:// address.
+        let parent = crate::outdir::check_place(root, &parent, &label)?;
+        match WorkDir::create(&parent, "run") {
+            Ok(work) => return Ok(work),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| Error::Other("no working folder".into())))
+}
+
+/// Removes `<root>/.casebook-pdf-PID` folders more than a day old: the working folders of
+/// casebook versions that kept no lock, which a killed run left (a run takes minutes).
+fn remove_old_leftovers(root: &Path) {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return;
+    };
+    let day = Duration::from_secs(24 * 60 * 60);
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let old_style = name
+            .strip_prefix(".casebook-pdf-")
+            .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+        let age = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok());
+        if old_style && age.is_some_and(|a| a > day) {
+            let _ = crate::write::remove_tree(&entry.path());
+        }
     }
 }

@@ -454,4 +454,39 @@ mod tests {
         }
         let _ = read(&garbled);
     }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+            let _ = read(&bytes);
+        }
+
+        /// The sample with bytes changed, cut or inserted: what a damaged or unusual PDF
+        /// looks like, close enough to the expected shape to reach every part of the reader.
+        #[test]
+        fn damaged_pdfs_never_panic(
+            changes in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..20),
+            cut in any::<prop::sample::Index>(),
+            insert in proptest::collection::vec(
+                prop_oneof![Just(b"<<".to_vec()), Just(b">>".to_vec()), Just(b"[".to_vec()),
+                    Just(b" 0 R".to_vec()), Just(b"(".to_vec()), Just(b"99999999999999999999".to_vec()),
+                    Just(b"/Kids [1 0 R]".to_vec()), Just(b"startxref\n0\n".to_vec())],
+                0..4),
+        ) {
+            let mut pdf = sample();
+            for (at, b) in &changes {
+                let i = at.index(pdf.len());
+                pdf[i] = *b;
+            }
+            for piece in &insert {
+                let i = cut.index(pdf.len());
+                pdf.splice(i..i, piece.iter().copied());
+            }
+            let _ = read(&pdf);
+            pdf.truncate(cut.index(pdf.len() + 1));
+            let _ = read(&pdf);
+        }
+    }
 }

@@ -5,7 +5,7 @@
 use super::context::CaseCard;
 use super::{Output, Renderer};
 use crate::error::Result;
-use crate::model::{collections, Collection, GroupBy};
+use crate::model::{collections, Collection, GroupBy, Site};
 use serde::Serialize;
 
 pub fn render(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
@@ -15,6 +15,15 @@ pub fn render(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
     }
     Ok(())
 }
+
+/// The pages [`render`] writes, as site-relative addresses.
+pub fn urls(site: &Site) -> Vec<String> {
+    let mut urls = vec![INDEX_URL.to_string()];
+    urls.extend(site.collections.iter().map(|c| c.url.clone()));
+    urls
+}
+
+const INDEX_URL: &str = "collections/";
 
 #[derive(Serialize)]
 struct CollectionView<'a> {
@@ -51,7 +60,7 @@ struct GroupView<'a> {
 }
 
 fn index(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
-    let url = "collections/";
+    let url = INDEX_URL;
     let mut ctx = r.context(url, r.strings.get("collections"));
     let views: Vec<CollectionView> = r
         .site

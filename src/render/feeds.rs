@@ -1,5 +1,5 @@
 //! Feeds and discovery: `atom.xml` (the newest cases with their summaries and full
-//! text), `sitemap.xml` (every page the build wrote) and `robots.txt`.
+//! text), `sitemap.xml` (every page of the site, listed from the model) and `robots.txt`.
 //!
 //! Absolute addresses come from `base_url`, percent-encoded ([`encode_path`]) so Chinese
 //! term names make valid URLs. Without a `base_url` the build cannot know where the site
@@ -18,7 +18,6 @@ use crate::error::Result;
 use crate::model::Case;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::sync::Mutex;
 use tera::Context;
 
 pub const ATOM: &str = "atom.xml";
@@ -27,65 +26,35 @@ pub const ROBOTS: &str = "robots.txt";
 /// How many of the newest cases the feed carries.
 pub const FEED_ENTRIES: usize = 20;
 
-/// Passes files through to `inner`, remembering which pages were written so the
-/// sitemap can list every one of them, whichever renderer made it.
-pub struct Recorder<'a> {
-    inner: &'a dyn Output,
-    pages: Mutex<Vec<String>>,
-}
-
-impl<'a> Recorder<'a> {
-    pub fn new(inner: &'a dyn Output) -> Self {
-        Recorder {
-            inner,
-            pages: Mutex::new(Vec::new()),
-        }
-    }
-
-    /// Page addresses written so far (`cases/x/`, `404.html` …), sorted.
-    pub fn pages(&self) -> Vec<String> {
-        let mut pages = self
-            .pages
-            .lock()
-            .map(|p| p.clone())
-            .unwrap_or_else(|poisoned| poisoned.into_inner().clone());
-        pages.sort();
-        pages.dedup();
-        pages
-    }
-}
-
-impl Recorder<'_> {
-    fn record(&self, path: &str) {
-        if path.ends_with(".html") {
-            let url = path.strip_suffix("index.html").unwrap_or(path).to_string();
-            match self.pages.lock() {
-                Ok(mut p) => p.push(url),
-                Err(poisoned) => poisoned.into_inner().push(url),
-            }
-        }
-    }
-}
-
-impl Output for Recorder<'_> {
-    fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        self.record(path);
-        self.inner.write(path, bytes)
-    }
-
-    /// A page `serve` already holds is part of the site all the same.
-    fn fresh(&self, file: &str, template: &str, ctx: &Context) -> bool {
-        let fresh = self.inner.fresh(file, template, ctx);
-        if fresh {
-            self.record(file);
-        }
-        fresh
-    }
-
-    fn write_parts(&self, path: &str, fill: &mut super::Fill<'_>) -> Result<()> {
-        self.record(path);
-        self.inner.write_parts(path, fill)
-    }
+/// Every page of the site the sitemap lists, from the model: what each renderer writes
+/// (not `404.html`, not the print editions, which repeat the cases and are `noindex`),
+/// and HTML files among the static files and files beside the content, sorted.
+pub fn site_pages(r: &Renderer<'_>) -> Vec<String> {
+    let site = r.site;
+    let mut pages = super::pages::urls(site);
+    pages.extend(super::taxonomy::urls(site));
+    pages.extend(super::collections::urls(site));
+    pages.push(super::stats::URL.to_string());
+    pages.push("search/".to_string()); // written by render/search.rs
+    let copied = r
+        .theme
+        .assets
+        .keys()
+        .cloned()
+        .chain(site.static_files.iter().cloned())
+        .chain(
+            site.content_files
+                .iter()
+                .map(|rel| format!("{}{rel}", crate::model::links::CONTENT_FILES)),
+        );
+    pages.extend(copied.filter(|p| p.ends_with(".html")).map(|p| {
+        p.strip_suffix("index.html")
+            .map(str::to_string)
+            .unwrap_or(p)
+    }));
+    pages.sort();
+    pages.dedup();
+    pages
 }
 
 /// Percent-encodes a site-relative path for use in a URL; `/` and ASCII letters,
@@ -160,11 +129,11 @@ struct UrlEntry {
     lastmod: Option<String>,
 }
 
-pub fn render(r: &Renderer<'_>, out: &dyn Output, pages: &[String]) -> Result<()> {
+pub fn render(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
     atom(r, out)?;
     let has_base = !r.site.config.base_url.is_empty();
     if has_base {
-        sitemap(r, out, pages)?;
+        sitemap(r, out, &site_pages(r))?;
     }
     let mut robots = String::from("User-agent: *\nAllow: /\n");
     if has_base {

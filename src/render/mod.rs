@@ -2,24 +2,25 @@
 //! output (case pages, taxonomy pages, assets …) and emits files through an [`Output`];
 //! none of them changes the site.
 
-pub mod assets;
-pub mod charts;
-pub mod collections;
-pub mod context;
-pub mod feeds;
-pub mod opendata;
-pub mod pages;
-pub mod print;
-pub mod relocate;
+pub(crate) mod assets;
+pub(crate) mod charts;
+pub(crate) mod collections;
+pub(crate) mod context;
+pub(crate) mod feeds;
+pub(crate) mod opendata;
+internal!(pages);
+internal!(print);
+pub(crate) mod relocate;
 pub mod search;
-pub mod splice;
-pub mod stats;
-pub mod taxonomy;
+pub(crate) mod splice;
+pub(crate) mod stats;
+internal!(taxonomy);
 
 use crate::error::{Error, Result};
 use crate::i18n::Strings;
 use crate::model::Site;
 use crate::theme::{describe_tera_error, Theme};
+use crate::timing::StageTimer;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tera::Context;
 
@@ -30,89 +31,27 @@ pub trait Output: Sync {
 
     /// True when this destination already holds `file` as rendered from `template` with
     /// exactly `ctx`, so rendering it again can be skipped. Only `serve`'s output, which
-    /// keeps the previous build, ever says yes. An `Output` that wraps another must
-    /// forward this (and count a fresh page as written), or `serve` re-renders everything.
-    fn fresh(&self, _file: &str, _template: &str, _ctx: &Context) -> bool {
-        false
-    }
+    /// keeps the previous build, ever says yes; others answer `false`. An `Output` that
+    /// wraps another forwards this (and counts a fresh page as written).
+    fn fresh(&self, file: &str, template: &str, ctx: &Context) -> bool;
 
     /// Writes `path` from parts that `fill` hands to its sink in order, so a large file
-    /// (a print edition) need not be held whole. The default collects the parts and calls
-    /// [`Output::write`]; destinations on disk stream them, and an `Output` that wraps
-    /// another forwards this.
-    fn write_parts(&self, path: &str, fill: &mut Fill<'_>) -> Result<()> {
-        let mut all = Vec::new();
-        fill(&mut |part| {
-            all.extend_from_slice(part);
-            Ok(())
-        })?;
-        self.write(path, &all)
-    }
+    /// (a print edition) need not be held whole. Destinations on disk stream them; others
+    /// may [`collect`] them and write; an `Output` that wraps another forwards this.
+    fn write_parts(&self, path: &str, fill: &mut Fill<'_>) -> Result<()>;
 }
 
 /// Produces a file in parts, handing each to the sink it is given.
 pub type Fill<'a> = dyn FnMut(&mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()> + 'a;
 
-/// An [`std::io::Write`] over a [`Fill`]'s sink: what it is given goes on in parts of
-/// [`PartWriter::PART`] bytes (a serialiser's many small writes are not each a call
-/// through the sink). The sink's own error is kept and returned by
-/// [`PartWriter::finish`], ahead of the I/O error the writer's user saw instead.
-pub struct PartWriter<'a> {
-    put: &'a mut dyn FnMut(&[u8]) -> Result<()>,
-    held: Vec<u8>,
-    failed: Option<crate::error::Error>,
-}
-
-impl<'a> PartWriter<'a> {
-    const PART: usize = 1 << 16;
-
-    pub fn new(put: &'a mut dyn FnMut(&[u8]) -> Result<()>) -> Self {
-        PartWriter {
-            put,
-            held: Vec::with_capacity(Self::PART),
-            failed: None,
-        }
-    }
-
-    /// The error to give the writer's user once the sink has failed.
-    fn check(&self) -> std::io::Result<()> {
-        match &self.failed {
-            Some(e) => Err(std::io::Error::other(e.to_string())),
-            None => Ok(()),
-        }
-    }
-
-    fn pass_on(&mut self) -> std::io::Result<()> {
-        if self.failed.is_none() && !self.held.is_empty() {
-            self.failed = (self.put)(&self.held).err();
-            self.held.clear();
-        }
-        self.check()
-    }
-
-    /// Passes on what is held and returns the first error: the sink's, else `written`'s.
-    pub fn finish(mut self, written: Result<()>) -> Result<()> {
-        let _ = self.pass_on();
-        match self.failed.take() {
-            Some(e) => Err(e),
-            None => written,
-        }
-    }
-}
-
-impl std::io::Write for PartWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.check()?;
-        self.held.extend_from_slice(buf);
-        if self.held.len() >= Self::PART {
-            self.pass_on()?;
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.pass_on()
-    }
+/// The whole file `fill` produces, for an [`Output`] that keeps files whole.
+pub fn collect(fill: &mut Fill<'_>) -> Result<Vec<u8>> {
+    let mut all = Vec::new();
+    fill(&mut |part| {
+        all.extend_from_slice(part);
+        Ok(())
+    })?;
+    Ok(all)
 }
 
 /// Counts what is written, for the build summary.
@@ -267,25 +206,12 @@ const KEPT_BUFFER: usize = 1 << 20;
 pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
     let r = Renderer::new(site, theme);
     let timer = StageTimer::from_env();
-    // For profiling one stage's time and memory (`bench/README.md`): renders only that
-    // stage, so the output is incomplete. Never set by casebook itself.
-    if let Ok(only) = std::env::var("CASEBOOK_ONLY") {
-        return match only.as_str() {
-            "search" => search::render(&r, out),
-            "print" => print::render(&r, out),
-            "pages" => pages::render(&r, out).and(taxonomy::render(&r, out)),
-            _ => Ok(()),
-        };
-    }
-    // Print editions repeat the cases and are `noindex`: written past the sitemap's
-    // recorder. A print edition's frame (contents, metadata tables) is one large template
-    // run on one thread, so it runs beside the other renderers rather than before them.
+    // A print edition's frame (contents, metadata tables) is one large template run on
+    // one thread, so it runs beside the other renderers rather than before them.
     // The output does not depend on the order: every renderer writes its own files.
     let (printed, rest) = rayon::join(
         || timer.time("render print", || print::render(&r, out)),
         || {
-            let recorder = feeds::Recorder::new(out);
-            let out = &recorder;
             timer.time("render assets", || assets::render(&r, out))?;
             // The search index has long one-thread stretches (merging, laying out
             // shards): pages fill them.
@@ -300,117 +226,8 @@ pub fn render_site(site: &Site, theme: &Theme, out: &dyn Output) -> Result<()> {
             timer.time("render collections", || collections::render(&r, out))?;
             timer.time("render stats", || stats::render(&r, out))?;
             timer.time("render open data", || opendata::render(&r, out))?;
-            // Last: the sitemap lists every page written before it.
-            timer.time("render feeds", || feeds::render(&r, out, &recorder.pages()))
+            timer.time("render feeds", || feeds::render(&r, out))
         },
     );
     printed.and(rest)
-}
-
-/// Prints how long each stage took when `CASEBOOK_TIMINGS` is set (for profiling a large
-/// site; the numbers go to stderr and never into the output).
-pub(crate) struct StageTimer {
-    on: bool,
-}
-
-impl StageTimer {
-    pub(crate) fn from_env() -> Self {
-        StageTimer {
-            on: std::env::var_os("CASEBOOK_TIMINGS").is_some(),
-        }
-    }
-
-    pub(crate) fn time<T>(&self, stage: &str, f: impl FnOnce() -> T) -> T {
-        if !self.on {
-            return f();
-        }
-        let start = std::time::Instant::now();
-        let out = f();
-        self.report(stage, start);
-        out
-    }
-
-    /// Prints the time since `start` for `stage` (when on).
-    pub(crate) fn report(&self, stage: &str, start: std::time::Instant) {
-        if self.on {
-            eprintln!(
-                "  {stage}: {:.2}s{}",
-                start.elapsed().as_secs_f64(),
-                memory_note()
-            );
-        }
-    }
-}
-
-/// ", resident 1.2 GiB, peak 2.0 GiB" where the system says (Linux), else nothing.
-pub(crate) fn memory_note() -> String {
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
-        return String::new();
-    };
-    let kib = |key: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(key))
-            .and_then(|v| v.split_whitespace().next())
-            .and_then(|n| n.parse::<f64>().ok())
-    };
-    match (kib("VmRSS:"), kib("VmHWM:")) {
-        (Some(now), Some(peak)) => format!(
-            ", resident {:.2} GiB, peak {:.2} GiB",
-            now / 1048576.0,
-            peak / 1048576.0
-        ),
-        _ => String::new(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::PartWriter;
-    use crate::error::Error;
-    use std::io::Write;
-
-    #[test]
-    fn part_writer_passes_everything_on_in_order_and_in_large_parts() {
-        let mut parts: Vec<Vec<u8>> = Vec::new();
-        let mut put = |b: &[u8]| {
-            parts.push(b.to_vec());
-            Ok(())
-        };
-        let mut w = PartWriter::new(&mut put);
-        let mut expected = Vec::new();
-        for i in 0..20_000u32 {
-            let piece = format!("{i}，");
-            w.write_all(piece.as_bytes()).unwrap();
-            expected.extend_from_slice(piece.as_bytes());
-        }
-        w.finish(Ok(())).unwrap();
-        assert_eq!(parts.concat(), expected);
-        assert!(parts.len() > 1, "{} parts", parts.len());
-        assert!(parts[..parts.len() - 1]
-            .iter()
-            .all(|p| p.len() >= PartWriter::PART));
-    }
-
-    #[test]
-    fn part_writer_returns_the_sinks_own_error() {
-        let mut calls = 0;
-        let mut put = |_: &[u8]| {
-            calls += 1;
-            Err(Error::Write {
-                path: "public/data/cases.json".into(),
-                source: std::io::Error::other("no space left on device"),
-            })
-        };
-        let mut w = PartWriter::new(&mut put);
-        let big = vec![b'x'; PartWriter::PART + 1];
-        assert!(w.write_all(&big).is_err());
-        assert!(w.write_all(b"more").is_err());
-        let e = w.finish(Err(Error::Other("serialiser gave up".into())));
-        match e {
-            Err(Error::Write { path, .. }) => assert!(path.ends_with("cases.json")),
-            other => panic!("expected the sink's write error, got {other:?}"),
-        }
-        assert_eq!(calls, 1, "nothing is passed on after the sink failed");
-    }
 }

@@ -8,7 +8,7 @@
 //! UTF-8 byte order mark so that Excel reads Chinese correctly.
 
 use super::context::absolute;
-use super::{Output, PartWriter, Renderer};
+use super::{Output, Renderer};
 use crate::error::{Error, Result};
 use crate::model::Case;
 use crate::quantity::{Amount, Count};
@@ -106,13 +106,10 @@ struct CaseTotals {
     beneficiaries: BTreeMap<String, UnitSum>,
 }
 
-/// Both files are written as they are made, record by record: at 100,000 cases the JSON
-/// is 193 MB and the CSV 65 MB, which would otherwise be held whole, in buffers grown
-/// by doubling, beside the records they were made from.
 pub fn render(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
     let cases: Vec<&Case> = published(r);
-    out.write_parts(JSON_PATH, &mut |put| json(r, &cases, put))?;
-    out.write_parts(CSV_PATH, &mut |put| csv(r, &cases, put))
+    out.write(JSON_PATH, &json(r, &cases)?)?;
+    out.write(CSV_PATH, &csv(r, &cases)?)
 }
 
 /// Non-draft cases, newest first (a `--drafts` preview still keeps drafts out).
@@ -133,7 +130,7 @@ fn count(c: &Count) -> Quantity<'_> {
     Quantity {
         value: number(c.value),
         text: &c.text,
-        approx: c.approx,
+        approx: c.approx(),
     }
 }
 
@@ -141,7 +138,7 @@ fn amount(a: &Amount) -> Quantity<'_> {
     Quantity {
         value: number(a.yuan),
         text: &a.text,
-        approx: a.approx,
+        approx: a.approx(),
     }
 }
 
@@ -161,12 +158,12 @@ fn case_totals(case: &Case) -> CaseTotals {
     for b in &m.beneficiaries {
         let e = units.entry(b.unit.clone()).or_default();
         e.0 += b.count.value;
-        e.1 |= b.count.approx;
+        e.1 |= b.count.approx();
     }
     CaseTotals {
         funding: UnitSum {
             value: number(m.funding.iter().map(|f| f.amount.yuan).sum()),
-            approx: m.funding.iter().any(|f| f.amount.approx),
+            approx: m.funding.iter().any(|f| f.amount.approx()),
         },
         beneficiaries: units
             .into_iter()
@@ -220,11 +217,7 @@ fn record<'a>(r: &Renderer<'_>, case: &'a Case) -> CaseRecord<'a> {
     }
 }
 
-fn json<'a>(
-    r: &'a Renderer<'a>,
-    cases: &'a [&'a Case],
-    put: &mut dyn FnMut(&[u8]) -> Result<()>,
-) -> Result<()> {
+fn json<'a>(r: &'a Renderer<'a>, cases: &'a [&'a Case]) -> Result<Vec<u8>> {
     let config = &r.site.config;
     let data = Dataset {
         schema: SCHEMA,
@@ -237,10 +230,11 @@ fn json<'a>(
         count: cases.len(),
         cases: Records { r, cases },
     };
-    let mut w = PartWriter::new(put);
-    let written = serde_json::to_writer_pretty(&mut w, &data)
-        .and_then(|()| std::io::Write::write_all(&mut w, b"\n").map_err(serde_json::Error::io));
-    w.finish(written.map_err(|e| Error::Other(format!("cannot write {JSON_PATH}: {e}"))))
+    let mut w = Vec::new();
+    serde_json::to_writer_pretty(&mut w, &data)
+        .map_err(|e| Error::Other(format!("cannot write {JSON_PATH}: {e}")))?;
+    w.push(b'\n');
+    Ok(w)
 }
 
 /// Joins list items with [`SEPARATOR`], replacing it inside items.
@@ -261,7 +255,7 @@ fn beneficiary_text(group: &str, text: &str, unit: &str) -> String {
     }
 }
 
-fn csv(r: &Renderer<'_>, cases: &[&Case], put: &mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()> {
+fn csv(r: &Renderer<'_>, cases: &[&Case]) -> Result<Vec<u8>> {
     let units: BTreeSet<&str> = cases
         .iter()
         .flat_map(|c| c.meta.beneficiaries.iter().map(|b| b.unit.as_str()))
@@ -291,9 +285,9 @@ fn csv(r: &Renderer<'_>, cases: &[&Case], put: &mut dyn FnMut(&[u8]) -> Result<(
         header.push(format!("beneficiaries_{u}"));
         header.push(format!("beneficiaries_{u}_approx"));
     }
-    let mut out = PartWriter::new(put);
-    let written = csv_rows(r, cases, &units, &header, &mut out);
-    out.finish(written)
+    let mut out = Vec::new();
+    csv_rows(r, cases, &units, &header, &mut out)?;
+    Ok(out)
 }
 
 fn csv_rows(
@@ -301,7 +295,7 @@ fn csv_rows(
     cases: &[&Case],
     units: &BTreeSet<&str>,
     header: &[String],
-    out: &mut PartWriter<'_>,
+    out: &mut Vec<u8>,
 ) -> Result<()> {
     let err = |e: csv::Error| Error::Other(format!("cannot write {CSV_PATH}: {e}"));
     std::io::Write::write_all(out, "\u{feff}".as_bytes()).map_err(|e| err(e.into()))?;
@@ -335,6 +329,10 @@ fn csv_rows(
                 None => format!("{} {}", f.source, f.amount.text),
             })),
         ];
+        // Text cells only: the figures after them are numbers and may be negative.
+        for cell in &mut row {
+            neutralise_formula(cell);
+        }
         if m.funding.is_empty() {
             row.extend([String::new(), String::new()]);
         } else {
@@ -356,9 +354,39 @@ fn csv_rows(
         .map_err(|e| Error::Other(format!("cannot write {CSV_PATH}: {e}")))
 }
 
+/// A text cell that Excel or LibreOffice would run as a formula (`=HYPERLINK(…)`, `@SUM`,
+/// `+1`, `-1+2`, or one hidden behind a tab or carriage return) gets a leading `'`, as
+/// OWASP advises against CSV injection: spreadsheets then show it as text.
+fn neutralise_formula(cell: &mut String) {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        cell.insert(0, '\'');
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formulas_become_text() {
+        for (given, expected) in [
+            (
+                "=HYPERLINK(\"http://evil.example\")",
+                "'=HYPERLINK(\"http://evil.example\")",
+            ),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("+86 123", "'+86 123"),
+            ("-1+2", "'-1+2"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("金山镇 = 好", "金山镇 = 好"),
+            ("", ""),
+        ] {
+            let mut cell = given.to_string();
+            neutralise_formula(&mut cell);
+            assert_eq!(cell, expected);
+        }
+    }
 
     #[test]
     fn whole_numbers_are_integers() {

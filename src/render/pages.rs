@@ -4,7 +4,7 @@
 use super::context::{region_crumbs, term_url, CaseCard, Crumb};
 use super::{Output, Renderer};
 use crate::error::Result;
-use crate::model::{Case, Page, TaxonomyKind};
+use crate::model::{Case, Page, Site, TaxonomyKind};
 use crate::quantity;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -22,6 +22,20 @@ pub fn render(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
     }
     let ctx = r.context("404.html", r.strings.get("not_found_title"));
     r.emit(out, "404.html", "404.html", &ctx)
+}
+
+/// The pages [`render`] writes (but `404.html`), as site-relative addresses.
+pub fn urls(site: &Site) -> Vec<String> {
+    let mut urls = vec![String::new()];
+    urls.extend(site.cases.iter().map(|c| c.url.clone()));
+    let all: Vec<usize> = (0..site.cases.len()).collect();
+    urls.extend(
+        paginate("cases/", &all, site.config.paginate)
+            .into_iter()
+            .map(|(url, _, _)| url),
+    );
+    urls.extend(site.pages.iter().map(|p| p.url.clone()));
+    urls
 }
 
 #[derive(Serialize)]
@@ -194,7 +208,7 @@ pub fn case_page(r: &Renderer<'_>, out: &dyn Output, i: usize, case: &Case) -> R
             url: term_url(TaxonomyKind::Beneficiaries, std::slice::from_ref(&b.group)),
             text: &b.count.text,
             value: b.count.value,
-            approx: b.count.approx,
+            approx: b.count.approx(),
             unit: &b.unit,
         })
         .collect();
@@ -207,8 +221,8 @@ pub fn case_page(r: &Renderer<'_>, out: &dyn Output, i: usize, case: &Case) -> R
             url: term_url(TaxonomyKind::Funding, std::slice::from_ref(&f.source)),
             text: &f.amount.text,
             yuan: f.amount.yuan,
-            display: quantity::format_yuan(f.amount.yuan, f.amount.approx, &site.config.language),
-            approx: f.amount.approx,
+            display: quantity::format_yuan(f.amount.yuan, f.amount.approx(), &site.config.language),
+            approx: f.amount.approx(),
             year: f.year,
         })
         .collect();

@@ -5,7 +5,7 @@ use super::context::{region_crumbs, CaseCard, Crumb};
 use super::pages::paginate;
 use super::{Output, Renderer};
 use crate::error::Result;
-use crate::model::{Taxonomy, TaxonomyKind, Term};
+use crate::model::{Site, Taxonomy, TaxonomyKind, Term};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -17,6 +17,19 @@ pub fn render(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
             .try_for_each(|term| term_pages(r, out, tax, term))?;
     }
     Ok(())
+}
+
+/// The pages [`render`] writes, as site-relative addresses.
+pub fn urls(site: &Site) -> Vec<String> {
+    let mut urls = Vec::new();
+    for tax in &site.taxonomies {
+        urls.push(format!("{}/", tax.kind.key()));
+        for term in &tax.terms {
+            let pages = paginate(&term.url, &term.cases, site.config.paginate);
+            urls.extend(pages.into_iter().map(|(url, _, _)| url));
+        }
+    }
+    urls
 }
 
 #[derive(Serialize)]

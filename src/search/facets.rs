@@ -218,7 +218,7 @@ pub fn encode_column(per_doc: &[Vec<u32>], nvalues: usize) -> Value {
 /// Decodes [`encode_column`] for `ndocs` cases.
 pub fn decode_column(v: &Value, ndocs: usize, nvalues: usize) -> Result<Vec<Vec<u32>>, Corrupt> {
     let bytes = codec::unbase64(v["b"].as_str().ok_or(Corrupt)?)?;
-    let mut out = Vec::with_capacity(ndocs);
+    let mut out = Vec::with_capacity(ndocs.min(1 << 20));
     match v["m"].as_u64() {
         Some(0) => {
             let mut r = BitReader::new(&bytes);

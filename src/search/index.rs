@@ -403,7 +403,7 @@ pub fn write_with<E: Send>(
             )
         },
         || {
-            let timer = crate::render::StageTimer::from_env();
+            let timer = crate::timing::StageTimer::from_env();
             timer.time("  search: display files", || write_display(&docs, sink))
         },
     );
@@ -419,7 +419,7 @@ pub fn write_with<E: Send>(
     if let Some(e) = failed {
         return Err(e);
     }
-    let timer = crate::render::StageTimer::from_env();
+    let timer = crate::timing::StageTimer::from_env();
     let start = std::time::Instant::now();
 
     // Extension grams (3+ tokens) hang under their bigram: trees built from the longest

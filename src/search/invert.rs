@@ -167,7 +167,7 @@ pub fn invert_with(
     pass_bytes: usize,
     level_done: &mut LevelDone<'_>,
 ) -> Vec<String> {
-    let timer = crate::render::StageTimer::from_env();
+    let timer = crate::timing::StageTimer::from_env();
     let (tokens, fields) = timer.time("  search: tokenize", || tokenize_all(docs));
     let parts = partitions();
     let unigrams = timer.time("  search: unigrams", || {

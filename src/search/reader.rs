@@ -96,6 +96,10 @@ pub struct Store {
     pub loaded: Vec<(String, usize)>,
 }
 
+/// More cases, or distinct values of one facet, than any site has: only a damaged
+/// `meta` file says so, and the reader must not allocate for each of them.
+const MAX_COUNT: u64 = 1 << 24;
+
 fn corrupt(name: &str) -> impl Fn(Corrupt) -> SearchError + '_ {
     move |_| SearchError::Corrupt(name.to_string())
 }
@@ -162,7 +166,10 @@ impl Store {
                 Ok(FacetMeta {
                     key: f["k"].as_str().ok_or_else(bad)?.to_string(),
                     slug: f["s"].as_str().ok_or_else(bad)?.to_string(),
-                    nvalues: f["n"].as_u64().ok_or_else(bad)? as usize,
+                    nvalues: f["n"]
+                        .as_u64()
+                        .filter(|&n| n <= MAX_COUNT)
+                        .ok_or_else(bad)? as usize,
                     hier: f["h"].as_bool().unwrap_or(false),
                 })
             })
@@ -173,7 +180,7 @@ impl Store {
             return Err(bad());
         }
         Ok(Meta {
-            n: num("n")? as usize,
+            n: num("n").ok().filter(|&n| n <= MAX_COUNT).ok_or_else(bad)? as usize,
             dshards,
             pshards,
             k1: v["k1"].as_f64().ok_or_else(bad)?,
@@ -236,7 +243,8 @@ impl Store {
 fn parse_dshard(b: &[u8]) -> Result<HashMap<String, GramEntry>, Corrupt> {
     let mut r = Reader::new(b);
     let n = r.usize()?;
-    let mut out = HashMap::with_capacity(n);
+    // Counts read from the file only hint at sizes: a damaged one must not allocate.
+    let mut out = HashMap::with_capacity(n.min(b.len()));
     for _ in 0..n {
         let kl = r.usize()?;
         let key = std::str::from_utf8(r.bytes(kl)?)
@@ -318,7 +326,7 @@ fn parse_tree(r: &mut Reader, depth: usize) -> Result<Vec<ExtNode>, Corrupt> {
 fn parse_pshard(b: &[u8]) -> Result<HashMap<String, Vec<u8>>, Corrupt> {
     let mut r = Reader::new(b);
     let n = r.usize()?;
-    let mut out = HashMap::with_capacity(n);
+    let mut out = HashMap::with_capacity(n.min(b.len()));
     for _ in 0..n {
         let kl = r.usize()?;
         let key = std::str::from_utf8(r.bytes(kl)?)
@@ -348,7 +356,7 @@ fn read_tf(r: &mut Reader) -> Result<[u32; 4], Corrupt> {
 /// Decodes doc-level postings of `df` cases (see `index::put_tf_header`).
 pub fn decode_postings(bytes: &[u8], df: usize, ndocs: usize) -> Result<Postings, Corrupt> {
     let mut r = Reader::new(bytes);
-    let mut out = Vec::with_capacity(df);
+    let mut out = Vec::with_capacity(df.min(bytes.len()));
     let mut doc = 0u32;
     for i in 0..df {
         let d = r.u32()?;

@@ -4,9 +4,12 @@
 //! `regions/四川省/`), and refused with 403 if any segment is `..` (however it was
 //! encoded) or it holds a backslash or NUL; the file found must still lie inside the
 //! served folder once symbolic links are resolved. Folders redirect to their `/` form and
-//! serve their `index.html`; anything missing gets the site's `404.html` with status 404.
-//! HTML pages get the live-reload script added before `</body>`.
+//! serve their `index.html` (the redirect is made from the cleaned path, so it never
+//! leads to another host); anything missing gets the site's `404.html` with status 404.
+//! HTML pages get the live-reload script added before `</body>`. Requests whose `Host`
+//! is not this server's are refused ([`host_allowed`]).
 
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 /// Where a request leads.
@@ -49,7 +52,13 @@ pub fn resolve(dir: &Path, url: &str) -> Target {
     }
     if file.is_dir() {
         if !path.ends_with('/') {
-            let mut to = format!("{}/", encode_non_ascii(raw_path));
+            // Made from the cleaned segments: always one leading `/`, so never
+            // `//other.host/`, which a browser would read as another site.
+            let mut to = String::from("/");
+            for s in &segments {
+                to.push_str(&encode_segment(s));
+                to.push('/');
+            }
             if let Some(q) = query {
                 to.push('?');
                 to.push_str(q);
@@ -67,17 +76,61 @@ pub fn resolve(dir: &Path, url: &str) -> Target {
     }
 }
 
-/// Percent-encodes bytes outside printable ASCII, for a `Location` header.
-fn encode_non_ascii(s: &str) -> String {
+/// Percent-encodes a decoded path segment for a `Location` header.
+fn encode_segment(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_graphic() {
+        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
         }
     }
     out
+}
+
+/// Whether a request's `Host` header names this server, listening on `bound`: a
+/// `localhost` name or a loopback address when it listens there, its own address, or any
+/// address when it listens on all of them — with its port. A page on another site whose
+/// name was pointed at this computer (DNS rebinding) sends that name, and is refused.
+pub fn host_allowed(host: &str, bound: SocketAddr) -> bool {
+    let Some((name, port)) = split_host(host) else {
+        return false;
+    };
+    if port.unwrap_or(80) != bound.port() {
+        return false;
+    }
+    let listens = bound.ip();
+    if name.eq_ignore_ascii_case("localhost") {
+        return listens.is_loopback() || listens.is_unspecified();
+    }
+    match name.parse::<IpAddr>() {
+        Ok(ip) => {
+            listens.is_unspecified() || ip == listens || (ip.is_loopback() && listens.is_loopback())
+        }
+        Err(_) => false,
+    }
+}
+
+/// `name[:port]` or `[v6]:port` → (name without brackets, port).
+fn split_host(host: &str) -> Option<(&str, Option<u16>)> {
+    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+        let (name, after) = rest.split_once(']')?;
+        match after {
+            "" => (name, None),
+            _ => (name, Some(after.strip_prefix(':')?)),
+        }
+    } else {
+        match host.split_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (host, None),
+        }
+    };
+    let port = match port {
+        Some(p) => Some(p.parse().ok()?),
+        None => None,
+    };
+    (!name.is_empty()).then_some((name, port))
 }
 
 /// `%XX` sequences to bytes, then UTF-8; `None` for bad escapes or bytes.
@@ -209,6 +262,53 @@ mod tests {
         assert_eq!(resolve(&d, "/%zz"), Target::BadRequest);
         assert_eq!(resolve(&d, "/%ff"), Target::BadRequest);
         assert_eq!(resolve(&d, "index.html"), Target::BadRequest);
+    }
+
+    #[test]
+    fn redirects_stay_on_this_host() {
+        let tmp = site();
+        let d = tmp.path();
+        for (url, to) in [
+            ("//regions", "/regions/"),
+            ("///regions", "/regions/"),
+            ("/%2F%2Fregions", "/regions/"),
+            ("/./regions?a=b", "/regions/?a=b"),
+        ] {
+            assert_eq!(resolve(d, url), Target::Redirect(to.into()), "{url}");
+        }
+    }
+
+    #[test]
+    fn only_this_servers_names_are_hosts() {
+        let local: SocketAddr = "127.0.0.1:1111".parse().unwrap();
+        let all: SocketAddr = "0.0.0.0:1111".parse().unwrap();
+        let lan: SocketAddr = "192.168.1.5:1111".parse().unwrap();
+        let v6: SocketAddr = "[::1]:1111".parse().unwrap();
+        for (host, bound, ok) in [
+            ("127.0.0.1:1111", local, true),
+            ("localhost:1111", local, true),
+            ("LocalHost:1111", local, true),
+            ("127.0.0.2:1111", local, true),
+            ("[::1]:1111", v6, true),
+            ("localhost:1111", v6, true),
+            ("192.168.1.5:1111", all, true),
+            ("localhost:1111", all, true),
+            ("192.168.1.5:1111", lan, true),
+            ("127.0.0.1:1111", lan, false),
+            ("localhost:1111", lan, false),
+            ("evil.example:1111", local, false),
+            ("evil.example:1111", all, false),
+            ("localhost.evil.example:1111", local, false),
+            ("127.0.0.1:1112", local, false),
+            ("127.0.0.1", local, false),
+            ("127.0.0.1:", local, false),
+            ("[::1", v6, false),
+            ("", local, false),
+        ] {
+            assert_eq!(host_allowed(host, bound), ok, "{host} on {bound}");
+        }
+        let port80: SocketAddr = "127.0.0.1:80".parse().unwrap();
+        assert!(host_allowed("localhost", port80));
     }
 
     #[test]

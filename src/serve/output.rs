@@ -14,7 +14,7 @@
 //! Files the new build no longer produces (a deleted case) are removed on commit.
 
 use crate::error::{Error, Result};
-use crate::render::Output;
+use crate::render::{collect, Fill, Output};
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -185,7 +185,7 @@ impl Drop for Pass {
 impl Output for Pass {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
         if self.cancel.load(Ordering::Relaxed) {
-            return Err(Error::Other("stopped".into()));
+            return Err(Error::Cancelled);
         }
         let hash = hash_bytes(bytes);
         lock(&self.hashes).insert(path.to_string(), hash);
@@ -195,6 +195,11 @@ impl Output for Pass {
         write_atomically(&self.target, path, bytes)?;
         lock(&self.written).push(path.to_string());
         Ok(())
+    }
+
+    /// Kept whole: a file is compared with the previous build's by the hash of its bytes.
+    fn write_parts(&self, path: &str, fill: &mut Fill<'_>) -> Result<()> {
+        self.write(path, &collect(fill)?)
     }
 
     fn fresh(&self, file: &str, template: &str, ctx: &Context) -> bool {
@@ -295,6 +300,18 @@ mod tests {
         let mut c = Context::new();
         c.insert("body", body);
         c
+    }
+
+    #[test]
+    fn a_cancelled_pass_says_so() {
+        let tmp = tempfile::tempdir().unwrap();
+        let live = LiveDir::new(tmp.path().join("site"), tmp.path().join("pending")).unwrap();
+        let cancel = Arc::new(AtomicBool::new(true));
+        let pass = live.begin(cancel).unwrap();
+        assert!(matches!(
+            pass.write("a/index.html", b"x"),
+            Err(Error::Cancelled)
+        ));
     }
 
     #[test]

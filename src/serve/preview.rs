@@ -16,7 +16,7 @@
 use crate::diagnostics::{Diagnostics, Severity};
 use crate::error::Result;
 use crate::model::Site;
-use crate::render::{pages, Output, Renderer};
+use crate::render::{collect, pages, Fill, Output, Renderer};
 use crate::theme::Theme;
 use crate::{load, validate};
 use std::sync::Mutex;
@@ -80,6 +80,14 @@ impl Output for Capture {
             .unwrap_or_else(|e| e.into_inner())
             .push((path.to_string(), bytes.to_vec()));
         Ok(())
+    }
+
+    fn fresh(&self, _file: &str, _template: &str, _ctx: &tera::Context) -> bool {
+        false
+    }
+
+    fn write_parts(&self, path: &str, fill: &mut Fill<'_>) -> Result<()> {
+        self.write(path, &collect(fill)?)
     }
 }
 

@@ -62,17 +62,36 @@ pub fn read_case(f: &mut Fields<'_>, default_slug: &str) -> Option<CaseMeta> {
         .text("slug", "jinshan-jincheng")
         .unwrap_or_else(|| default_slug.to_string());
     if let Some(problem) = slug_problem(&slug) {
+        let from = if f.get("slug").is_some() {
+            String::new()
+        } else {
+            " (the file's name, used as the slug when there is no `slug:`)".into()
+        };
         f.problem(
             "slug",
-            format!("\"{slug}\" cannot be used in a web address: {problem}"),
-            "use letters, digits, Chinese characters and `-`, like `slug: jinshan-jincheng`",
+            format!(
+                "\"{}\"{from} cannot be used in a web address: {problem}",
+                slug.escape_debug()
+            ),
+            format!("use letters, digits, Chinese characters, `-` and `_` (at most {MAX_SLUG_CHARS}), like `slug: jinshan-jincheng`"),
+        );
+    }
+    let region = f.text_list("region", "[四川省, 乐山市, 五通桥区]");
+    if region.len() > MAX_REGION_DEPTH {
+        f.problem(
+            "region",
+            format!(
+                "the region has {} levels; casebook takes at most {MAX_REGION_DEPTH}",
+                region.len()
+            ),
+            "list the places from the province down, like `region: [四川省, 乐山市, 五通桥区, 金山镇]`",
         );
     }
     let meta = CaseMeta {
         title: title.unwrap_or_default(),
         date: date.unwrap_or_default(),
         slug,
-        region: f.text_list("region", "[四川省, 乐山市, 五通桥区]"),
+        region,
         organization: f.text("organization", "乐山初心社会工作服务中心"),
         brand: f.text("brand", "金诚所至"),
         domains: f.text_list("domains", "[养老服务, 儿童福利]"),
@@ -86,19 +105,56 @@ pub fn read_case(f: &mut Fields<'_>, default_slug: &str) -> Option<CaseMeta> {
     (date.is_some() && !meta.title.is_empty()).then_some(meta)
 }
 
-/// Why `slug` cannot be a web address segment, if it cannot.
-pub fn slug_problem(slug: &str) -> Option<&'static str> {
+/// Slugs longer than this make file names that some systems and web hosts refuse.
+pub const MAX_SLUG_CHARS: usize = 64;
+
+/// Regions nest province → city → district → town → community; deeper lists are
+/// usually a list of places written as one path by mistake, and make paths too long.
+pub const MAX_REGION_DEPTH: usize = 8;
+
+/// Names Windows keeps for devices: a folder called `con` cannot be made there.
+const DEVICE_NAMES: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// Why `slug` cannot be a web address segment, if it cannot. Slugs are an allow-list
+/// (letters of any script, so Chinese too, digits, `-` and `_`), so every slug `check`
+/// accepts is a folder name the build can write on Linux, macOS and Windows.
+pub fn slug_problem(slug: &str) -> Option<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let nfc: String = slug.nfc().collect();
     if slug.is_empty() {
-        Some("it is empty")
-    } else if slug.chars().any(|c| c.is_whitespace()) {
-        Some("it contains a space")
-    } else if slug.chars().any(|c| "/\\?#%&:<>\"'|*".contains(c)) {
-        Some("it contains one of / \\ ? # % & : < > \" ' | *")
-    } else if slug.starts_with('.') {
-        Some("it starts with a dot")
+        Some("it is empty".into())
+    } else if slug.chars().any(char::is_whitespace) {
+        Some("it contains a space".into())
+    } else if let Some(c) = nfc
+        .chars()
+        .find(|&c| !(c.is_alphanumeric() || c == '-' || c == '_'))
+    {
+        Some(if c.is_control() {
+            format!(
+                "it contains an invisible control character (U+{:04X})",
+                c as u32
+            )
+        } else {
+            format!("it contains \"{c}\"")
+        })
+    } else if slug.chars().count() > MAX_SLUG_CHARS {
+        Some(format!("it is longer than {MAX_SLUG_CHARS} characters"))
+    } else if DEVICE_NAMES.contains(&slug.to_lowercase().as_str()) {
+        Some("Windows keeps this name for a device".into())
     } else {
         None
     }
+}
+
+/// The form in which two slugs are the same address on macOS, Windows and many web
+/// hosts: upper and lower case, full-width and half-width forms, and the ways of writing
+/// one accented letter are not told apart there.
+pub fn slug_key(slug: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    slug.nfkc().flat_map(char::to_lowercase).collect()
 }
 
 /// The items of a list-of-maps field such as `beneficiaries`, with their file lines.
@@ -277,4 +333,43 @@ fn funding(f: &mut Fields<'_>) -> Vec<Funding> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_an_allow_list() {
+        for ok in ["jinshan-jincheng", "海天社区", "case_2024", "Ünïcode", "x"] {
+            assert_eq!(slug_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            "a b",
+            "a/b",
+            "index.html",
+            "a\0b",
+            "..",
+            "CON",
+            "lpt1",
+            "a.b",
+            "（一）",
+        ] {
+            assert!(slug_problem(bad).is_some(), "{bad:?}");
+        }
+        assert!(slug_problem(&"长".repeat(MAX_SLUG_CHARS)).is_none());
+        assert!(slug_problem(&"长".repeat(MAX_SLUG_CHARS + 1))
+            .unwrap()
+            .contains("longer than"));
+        assert!(slug_problem("a\u{1}").unwrap().contains("U+0001"));
+    }
+
+    #[test]
+    fn slugs_that_one_file_system_confuses_have_one_key() {
+        assert_eq!(slug_key("Jinshan"), slug_key("jinshan"));
+        assert_eq!(slug_key("ｊｉｎｓｈａｎ"), slug_key("jinshan"));
+        assert_eq!(slug_key("caf\u{e9}"), slug_key("cafe\u{301}"));
+        assert_ne!(slug_key("金山"), slug_key("金川"));
+    }
 }

@@ -10,10 +10,12 @@ pub mod fields;
 pub mod suggest;
 pub mod typos;
 
-pub use case::{Beneficiary, CaseMeta, Funding};
+pub use case::CaseMeta;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::{yaml::yaml_error_diagnostic, DataFile, SourceFile, Sources};
+use crate::load::yaml::{line_of_value, yaml_error_in};
+use crate::load::{DataFile, SourceFile, Sources};
+use crate::markdown::links::refused_scheme;
 use chrono::NaiveDate;
 use fields::Fields;
 use rayon::prelude::*;
@@ -92,6 +94,7 @@ pub fn validate(sources: Sources, drafts: bool, diags: &Diagnostics) -> Validate
         })?;
         Some((src, meta))
     });
+    check_collection_names(&sources.collections, diags);
     let organizations_file = sources.organizations.as_ref().map(|d| d.rel.clone());
     Validated {
         home,
@@ -132,7 +135,7 @@ pub(crate) fn with_fields<T>(
             return None;
         }
         Err(e) => {
-            diags.push(yaml_error_diagnostic(&src.rel, &e, src.yaml_line));
+            diags.push(yaml_error_in(&src.rel, &src.yaml, &e, src.yaml_line));
             return None;
         }
     };
@@ -170,25 +173,30 @@ fn check_duplicate_slugs<'a>(
     kind: &str,
     diags: &Diagnostics,
 ) {
-    let mut seen: HashMap<&str, &SourceFile> = HashMap::new();
+    let mut seen: HashMap<String, (&str, &SourceFile)> = HashMap::new();
     for (src, slug) in items {
-        if let Some(first) = seen.get(slug) {
+        if let Some((first_slug, first)) = seen.get(&case::slug_key(slug)) {
             let line = crate::load::yaml::line_of_key(&src.yaml, "slug")
                 .map_or(src.yaml_line, |l| l + src.yaml_line - 1);
-            diags.push(
-                Diagnostic::error(
-                    &src.rel,
-                    format!(
-                        "another {kind} already uses the slug \"{slug}\": {}",
-                        first.rel
-                    ),
+            let message = if *first_slug == slug {
+                format!(
+                    "another {kind} already uses the slug \"{slug}\": {}",
+                    first.rel
                 )
-                .at(line)
-                .field("slug")
-                .hint("give one of them its own `slug:` (each becomes its own web address)"),
+            } else {
+                format!(
+                    "the slug \"{slug}\" and the slug \"{first_slug}\" of {} differ only in upper/lower case, full-width letters or accents, so on Windows, macOS and many web hosts they are the same address",
+                    first.rel
+                )
+            };
+            diags.push(
+                Diagnostic::error(&src.rel, message)
+                    .at(line)
+                    .field("slug")
+                    .hint("give one of them its own `slug:` (each becomes its own web address)"),
             );
         } else {
-            seen.insert(slug, src);
+            seen.insert(case::slug_key(slug), (slug, src));
         }
     }
 }
@@ -220,16 +228,71 @@ pub const RESERVED: &[&str] = &[
 
 fn check_reserved_page_slugs(pages: &[(SourceFile, PageMeta)], diags: &Diagnostics) {
     for (src, meta) in pages {
-        if RESERVED.contains(&meta.slug.as_str()) {
+        let line = crate::load::yaml::line_of_key(&src.yaml, "slug")
+            .map_or(src.yaml_line, |l| l + src.yaml_line - 1);
+        if let Some(problem) = case::slug_problem(&meta.slug) {
+            diags.push(
+                Diagnostic::error(
+                    &src.rel,
+                    format!(
+                        "\"{}\" cannot be used in a web address: {problem}",
+                        meta.slug.escape_debug()
+                    ),
+                )
+                .at(line)
+                .field("slug")
+                .hint(format!("use letters, digits, Chinese characters, `-` and `_` (at most {}), like `slug: about`", case::MAX_SLUG_CHARS)),
+            );
+        } else if RESERVED.contains(&case::slug_key(&meta.slug).as_str()) {
             diags.push(
                 Diagnostic::error(
                     &src.rel,
                     format!("the slug \"{}\" is used by casebook itself", meta.slug),
                 )
-                .at(src.yaml_line)
+                .at(line)
                 .field("slug")
                 .hint("choose another slug, like `slug: about`"),
             );
+        }
+    }
+}
+
+/// A collection lives at `collections/<file name>/`: the name must make a folder the
+/// build can write, like a slug.
+fn check_collection_names(collections: &[SourceFile], diags: &Diagnostics) {
+    for src in collections {
+        let stem = src.stem();
+        if let Some(problem) = case::slug_problem(&stem) {
+            diags.push(
+                Diagnostic::error(
+                    &src.rel,
+                    format!(
+                        "the file's name \"{}\" is the collection's web address, and cannot be one: {problem}",
+                        stem.escape_debug()
+                    ),
+                )
+                .at(1)
+                .hint("rename the file with letters, digits, Chinese characters, `-` and `_`, like `2024-youxiu.md`"),
+            );
+        }
+    }
+    let mut seen: HashMap<String, &SourceFile> = HashMap::new();
+    for src in collections {
+        match seen.get(&case::slug_key(&src.stem())) {
+            Some(first) => diags.push(
+                Diagnostic::error(
+                    &src.rel,
+                    format!(
+                        "the file's name and the name of {} differ only in upper/lower case, full-width letters or accents, so on Windows, macOS and many web hosts both collections would have the same address",
+                        first.rel
+                    ),
+                )
+                .at(1)
+                .hint("rename one of the two files"),
+            ),
+            None => {
+                seen.insert(case::slug_key(&src.stem()), src);
+            }
         }
     }
 }
@@ -244,7 +307,7 @@ fn read_organizations(data: &DataFile, diags: &Diagnostics) -> BTreeMap<String, 
             return BTreeMap::new();
         }
         Err(e) => {
-            diags.push(yaml_error_diagnostic(&data.rel, &e, 0));
+            diags.push(yaml_error_in(&data.rel, &data.text, &e, 0));
             return BTreeMap::new();
         }
     };
@@ -260,10 +323,18 @@ fn read_organizations(data: &DataFile, diags: &Diagnostics) -> BTreeMap<String, 
         };
         match v {
             Value::Mapping(m) => {
+                let mut website = get(&m, "website");
+                if let Some(url) = website.take_if(|w| refused_scheme(w).is_some()) {
+                    let line = line_of_value(&data.text, &name, "website").unwrap_or(1);
+                    let scheme = refused_scheme(&url).unwrap_or_default();
+                    diags.push(
+                        crate::model::refused_link(&data.rel, line, &url, &scheme).field("website"),
+                    );
+                }
                 out.insert(
                     name,
                     Organization {
-                        website: get(&m, "website"),
+                        website,
                         founded: get(&m, "founded"),
                         description: get(&m, "description"),
                     },
