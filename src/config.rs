@@ -26,6 +26,10 @@ pub struct Config {
     /// Syntax highlighting theme for fenced code.
     pub highlight_theme: String,
     pub author: String,
+    /// An image in `static/` shown before the title in the header (`logo: images/logo.svg`).
+    pub logo: String,
+    /// The browser tab's icon, a file in `static/`; empty: the theme's `favicon.svg`.
+    pub favicon: String,
 }
 
 impl Default for Config {
@@ -40,6 +44,8 @@ impl Default for Config {
             trusted_html: false,
             highlight_theme: "InspiredGitHub".into(),
             author: String::new(),
+            logo: String::new(),
+            favicon: String::new(),
         }
     }
 }
@@ -54,6 +60,8 @@ const KNOWN_KEYS: &[&str] = &[
     "trusted_html",
     "highlight_theme",
     "author",
+    "logo",
+    "favicon",
 ];
 
 impl Config {
@@ -131,7 +139,7 @@ pub fn parse(text: &str) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnostic>> {
         };
         match key {
             "title" | "description" | "base_url" | "language" | "theme" | "highlight_theme"
-            | "author" => {
+            | "author" | "logo" | "favicon" => {
                 let Some(s) = scalar_string(v) else {
                     errors.push(bad("a piece of text"));
                     continue;
@@ -143,6 +151,9 @@ pub fn parse(text: &str) -> Result<(Config, Vec<Diagnostic>), Vec<Diagnostic>> {
                     "language" => config.language = s,
                     "theme" => config.theme = s,
                     "highlight_theme" => config.highlight_theme = s,
+                    // Paths under static/, written with or without a leading `/`.
+                    "logo" => config.logo = s.trim_start_matches('/').to_string(),
+                    "favicon" => config.favicon = s.trim_start_matches('/').to_string(),
                     _ => config.author = s,
                 }
             }

@@ -218,6 +218,12 @@ fn serves_pages_with_types_chinese_paths_and_the_sites_404() {
     );
     // The preview is built for its own address, not the configured base_url's sub-path.
     assert!(!body.contains("<base href=\"/anli/\">"), "{body}");
+    // Its links resolve from the site's root below the top level: <base> comes first.
+    let base = body.find("<base href=\"/\">").expect("a <base>");
+    assert!(
+        base < body.find("<link").unwrap_or(0),
+        "<base> after <link>"
+    );
     assert!(!site.public().exists(), "serve never writes public/");
 }
 

@@ -133,6 +133,7 @@ pub fn build(root: PathBuf, config: Config, mut v: Validated, diags: &Diagnostic
     let trusted = config.trusted_html;
     warn_unknown_organizations(&v, diags);
     let photos = timer.time("  model: photos", || SitePhotos::gather(&root, &v, diags));
+    check_site_images(&config, &static_files, diags);
     // Consumed so each source text is freed as soon as its case is rendered: at 100,000
     // cases the sources and the rendered HTML would otherwise be held together.
     let mut cases: Vec<Case> = std::mem::take(&mut v.cases)
@@ -342,6 +343,25 @@ fn link_hint(dest: &str) -> String {
         format!("put the file beside the Markdown file at the path the link gives, or put it in static/ (e.g. static/images/{name}) and link it as /images/{name}")
     } else {
         "link to a case as `/cases/<slug>/`, to a page as `/<slug>/`, or to another Markdown file by its path, like `../other-case.md`".into()
+    }
+}
+
+/// `logo:` and `favicon:` name files in `static/`: one that is not there is an error, as a
+/// missing image in content is.
+fn check_site_images(config: &Config, static_files: &[String], diags: &Diagnostics) {
+    for (key, path) in [("logo", &config.logo), ("favicon", &config.favicon)] {
+        if !path.is_empty() && !static_files.iter().any(|f| f == path) {
+            diags.push(
+                Diagnostic::error(
+                    crate::config::CONFIG_FILE,
+                    format!("`{key}`: there is no file static/{path}"),
+                )
+                .field(key)
+                .hint(format!(
+                    "put the image in static/ and write its path there, like `{key}: images/{key}.svg`"
+                )),
+            );
+        }
     }
 }
 

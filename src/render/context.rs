@@ -97,6 +97,8 @@ pub struct CaseCard<'a> {
     pub region: &'a [String],
     pub organization: Option<&'a str>,
     pub domains: &'a [String],
+    /// The domains as links to their pages (the card's chips).
+    pub domain_links: Vec<Crumb>,
     pub featured: bool,
     pub cover: Option<&'a crate::model::Figure>,
 }
@@ -113,6 +115,14 @@ impl<'a> CaseCard<'a> {
             region: &m.region,
             organization: m.organization.as_deref(),
             domains: &m.domains,
+            domain_links: m
+                .domains
+                .iter()
+                .map(|d| Crumb {
+                    name: d.clone(),
+                    url: term_url(TaxonomyKind::Domains, std::slice::from_ref(d)),
+                })
+                .collect(),
             featured: m.featured,
             cover: case.cover.as_ref(),
         }

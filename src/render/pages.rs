@@ -47,6 +47,21 @@ struct WayIn {
     count: usize,
 }
 
+/// Terms shown per way in on the front page; more get a link to the whole list.
+const WAY_TERMS: usize = 12;
+
+/// Every top-level term when there are few (all the provinces of a compendium), else the
+/// [`WAY_TERMS`] with the most cases, in the taxonomy's order; the page links to the rest.
+fn way_terms(tax: &crate::model::Taxonomy) -> Vec<usize> {
+    let mut top = tax.roots.clone();
+    if top.len() > WAY_TERMS {
+        top.sort_by_key(|&i| std::cmp::Reverse(tax.terms[i].cases.len()));
+        top.truncate(WAY_TERMS);
+        top.sort_unstable();
+    }
+    top
+}
+
 fn home(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
     let site = r.site;
     let mut ctx = r.context("", &site.config.title);
@@ -79,11 +94,9 @@ fn home(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
             key: k.key(),
             label: r.strings.get(k.key()),
             url: format!("{}/", k.key()),
-            terms: tax
-                .roots
-                .iter()
-                .take(8)
-                .map(|&i| Crumb {
+            terms: way_terms(tax)
+                .into_iter()
+                .map(|i| Crumb {
                     name: tax.terms[i].name.clone(),
                     url: tax.terms[i].url.clone(),
                 })

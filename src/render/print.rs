@@ -37,6 +37,9 @@ struct Book<'a> {
     foreword: Option<(String, &'a str, &'a str)>,
     cases: &'a [usize],
     group_by: GroupBy,
+    /// The PDF `casebook pdf` names this book by default (`casebook.pdf`, `<slug>.pdf`):
+    /// linked from the print edition when the site's `static/` holds it.
+    pdf: String,
 }
 
 pub fn render(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
@@ -61,6 +64,14 @@ pub fn render(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
         }),
         cases: &c.cases,
         group_by: c.meta.group_by,
+        pdf: format!(
+            "{}.pdf",
+            c.url
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+        ),
     }));
     books.par_iter().try_for_each(|b| book(r, out, b))
 }
@@ -92,6 +103,7 @@ fn compendium<'a>(r: &Renderer<'a>, all: &'a [usize]) -> Book<'a> {
         foreword,
         cases: all,
         group_by: GroupBy::Domain,
+        pdf: "casebook.pdf".to_string(),
     }
 }
 
@@ -261,6 +273,7 @@ fn book(r: &Renderer<'_>, out: &dyn Output, b: &Book<'_>) -> Result<()> {
             web_url: &b.web_url,
         },
     );
+    ctx.insert("pdf_url", &site.static_files.iter().find(|f| **f == b.pdf));
     ctx.insert("foreword_title", &foreword.as_ref().map(|f| f.0.as_str()));
     ctx.insert("foreword", &foreword.as_ref().map(|f| f.1.as_str()));
     // The book is rendered with a marker in place of each body and written as Tera

@@ -229,6 +229,51 @@ impl Browser {
         )
     }
 
+    /// Runs an asynchronous script: it ends by calling its last argument with the value
+    /// to return (`arguments[arguments.length - 1](v)`).
+    pub fn execute_async(&self, script: &str, args: Value) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": script, "args": args})),
+        )
+    }
+
+    /// Sends a Chrome DevTools command (`Emulation.setEmulatedMedia` …) through chromedriver.
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": cmd, "params": params})),
+        )
+    }
+
+    /// Emulates CSS media features, e.g. `[("prefers-color-scheme", "dark")]`; `[]` resets.
+    pub fn emulate_media(&self, features: &[(&str, &str)]) {
+        let features: Vec<Value> = features
+            .iter()
+            .map(|(name, value)| json!({"name": name, "value": value}))
+            .collect();
+        self.cdp(
+            "Emulation.setEmulatedMedia",
+            json!({"media": "", "features": features}),
+        );
+    }
+
+    /// Presses keys on whatever has the focus (`"\u{E004}"` is Tab, `"\u{E007}"` Enter).
+    pub fn press(&self, keys: &str) {
+        let mut actions = Vec::new();
+        for k in keys.chars() {
+            actions.push(json!({"type": "keyDown", "value": k.to_string()}));
+            actions.push(json!({"type": "keyUp", "value": k.to_string()}));
+        }
+        self.cmd(
+            "POST",
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        );
+    }
+
     pub fn find_all(&self, css: &str) -> Vec<Element<'_>> {
         self.cmd(
             "POST",
@@ -361,6 +406,12 @@ pub struct StaticServer {
 
 impl StaticServer {
     pub fn start(root: &Path) -> StaticServer {
+        StaticServer::start_with_404(root, None)
+    }
+
+    /// Like [`StaticServer::start`], answering a missing file with `not_found` (status 404),
+    /// as web servers are set up to answer with a site's `404.html`.
+    pub fn start_with_404(root: &Path, not_found: Option<PathBuf>) -> StaticServer {
         use std::sync::atomic::{AtomicBool, Ordering};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind local server");
         let port = listener.local_addr().expect("local addr").port();
@@ -373,7 +424,8 @@ impl StaticServer {
                 match listener.accept() {
                     Ok((conn, _)) => {
                         let root = root.clone();
-                        std::thread::spawn(move || serve_one(conn, &root));
+                        let not_found = not_found.clone();
+                        std::thread::spawn(move || serve_one(conn, &root, not_found.as_deref()));
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(10)),
                 }
@@ -387,7 +439,7 @@ impl StaticServer {
     }
 }
 
-fn serve_one(mut conn: std::net::TcpStream, root: &Path) {
+fn serve_one(mut conn: std::net::TcpStream, root: &Path, not_found: Option<&Path>) {
     use std::io::{Read, Write};
     let _ = conn.set_nonblocking(false);
     let _ = conn.set_read_timeout(Some(Duration::from_secs(10)));
@@ -406,6 +458,11 @@ fn serve_one(mut conn: std::net::TcpStream, root: &Path) {
     if path.ends_with('/') {
         file = file.join("index.html");
     }
+    if !file.is_file() {
+        if let Some(page) = not_found {
+            file = page.to_path_buf();
+        }
+    }
     let ctype = match file.extension().and_then(|e| e.to_str()) {
         Some("html") => "text/html; charset=utf-8",
         Some("js") => "text/javascript; charset=utf-8",
@@ -414,7 +471,9 @@ fn serve_one(mut conn: std::net::TcpStream, root: &Path) {
         Some("svg") => "image/svg+xml",
         _ => "application/octet-stream",
     };
+    let missing = not_found.is_some_and(|p| file == p);
     let (status, body) = match (path.contains(".."), std::fs::read(&file)) {
+        (false, Ok(bytes)) if missing => ("404 Not Found", bytes),
         (false, Ok(bytes)) => ("200 OK", bytes),
         _ => ("404 Not Found", b"not found".to_vec()),
     };

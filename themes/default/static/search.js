@@ -567,6 +567,10 @@
   var form = $("search-form"), input = $("search-q"), sortSel = $("search-sort"), status = $("search-status");
   var list = $("search-results"), moreBtn = $("search-more"), facetsEl = $("search-facets");
   var state = readUrl(), shown = 0, current = null, seq = 0;
+  var panel = $("search-filter-panel"), filterCount = $("search-filter-count");
+  /* Beside the results on a desk the filters are always open; on a phone they fold. */
+  if (panel && window.matchMedia && window.matchMedia("(min-width: 60rem)").matches) panel.open = true;
+  state.more.year = true;   // a handful of years: all shown, in order of the year
 
   function readUrl() {
     var p = new URLSearchParams(location.search), filters = [];
@@ -623,7 +627,9 @@
   function showMore(my) {
     var res = current, from = shown, page = res.hits.slice(from, from + PAGE);
     shown = from + page.length;
-    moreBtn.hidden = shown >= res.hits.length;
+    /* Shown once the results above it are in place: a button that appears and is then
+       pushed down by them is a layout shift. */
+    if (!page.length) moreBtn.hidden = true;
     return Promise.all(page.map(function (h) { return displayDoc(h[0], res.terms); })).then(function (docs) {
       if (my !== seq) return;
       docs.forEach(function (x) {
@@ -640,13 +646,16 @@
         }
         list.appendChild(li);
       });
+      moreBtn.hidden = shown >= res.hits.length;
     });
   }
 
   function renderFacets(facets) {
     facetsEl.textContent = "";
+    if (filterCount) filterCount.textContent = state.filters.length ? String(state.filters.length) : "";
     facets.forEach(function (f) {
       if (!f.closed && !f.values.length) return;
+      if (f.key === "year") f.values.sort(function (a, b) { return a.value < b.value ? 1 : a.value > b.value ? -1 : 0; });
       var box = el("details", "search-facet"), legend = el("summary", null, cfg.labels[f.key] || f.key);
       box.open = !f.closed;
       box.setAttribute("data-key", f.key);
