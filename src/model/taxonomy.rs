@@ -4,6 +4,7 @@
 
 use super::aggregate::Facts;
 use super::{collate, Case, Totals};
+use crate::validate::CaseMeta;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -61,8 +62,7 @@ impl TaxonomyKind {
     }
 
     /// The terms of one case under this taxonomy (for regions: every level).
-    pub fn terms_of(self, case: &Case) -> Vec<Vec<String>> {
-        let m = &case.meta;
+    pub fn terms_of(self, m: &CaseMeta) -> Vec<Vec<String>> {
         let flat = |v: &[String]| v.iter().map(|s| vec![s.clone()]).collect::<Vec<_>>();
         let mut out = match self {
             TaxonomyKind::Regions => (1..=m.region.len())
@@ -185,7 +185,7 @@ pub fn build_all(cases: &[Case], facts: &Facts<'_>) -> Vec<Taxonomy> {
 fn build(kind: TaxonomyKind, cases: &[Case], facts: &Facts<'_>) -> Taxonomy {
     let mut members: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
     for (i, case) in cases.iter().enumerate() {
-        for path in kind.terms_of(case) {
+        for path in kind.terms_of(&case.meta) {
             members.entry(path).or_default().push(i);
         }
     }
