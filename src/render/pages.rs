@@ -134,14 +134,20 @@ struct FundingRow<'a> {
     year: Option<i32>,
 }
 
-fn links(kind: TaxonomyKind, names: &[String]) -> Vec<Link> {
-    names
-        .iter()
-        .map(|n| Link {
-            name: n.clone(),
-            url: term_url(kind, std::slice::from_ref(n)),
-        })
-        .collect()
+fn links(site: &Site, kind: TaxonomyKind, names: &[String]) -> Result<Vec<Link>> {
+    names.iter().map(|n| link(site, kind, n)).collect()
+}
+
+/// A link to the page of the term `name` (not a region) of `kind`.
+fn link(site: &Site, kind: TaxonomyKind, name: &str) -> Result<Link> {
+    Ok(Link {
+        name: name.to_string(),
+        url: url_of(site, kind, name)?,
+    })
+}
+
+fn url_of(site: &Site, kind: TaxonomyKind, name: &str) -> Result<String> {
+    term_url(site, kind, &[name.to_string()]).map(str::to_string)
 }
 
 /// The page of `case`, the `i`-th of the site (its neighbours are the site's cases
@@ -156,63 +162,64 @@ pub fn case_page(r: &Renderer<'_>, out: &dyn Output, i: usize, case: &Case) -> R
     ctx.insert("case", &CaseCard::of(case));
     ctx.insert("body", &case.html);
     ctx.insert("headings", &case.headings);
-    ctx.insert("crumbs", &region_crumbs(&m.region));
-    ctx.insert(
-        "organization",
-        &m.organization.as_deref().map(|name| {
+    ctx.insert("crumbs", &region_crumbs(site, &m.region)?);
+    let organization = match m.organization.as_deref() {
+        Some(name) => {
             let details = site.organizations.get(name);
-            OrgView {
+            Some(OrgView {
                 name,
-                url: term_url(TaxonomyKind::Organizations, &[name.to_string()]),
+                url: url_of(site, TaxonomyKind::Organizations, name)?,
                 website: details.and_then(|d| d.website.as_deref()),
                 founded: details.and_then(|d| d.founded.as_deref()),
                 description: details.and_then(|d| d.description.as_deref()),
-            }
-        }),
-    );
-    ctx.insert(
-        "brand",
-        &m.brand.as_ref().map(|b| Link {
-            name: b.clone(),
-            url: term_url(TaxonomyKind::Brands, std::slice::from_ref(b)),
-        }),
-    );
-    ctx.insert("domains", &links(TaxonomyKind::Domains, &m.domains));
-    ctx.insert("tags", &links(TaxonomyKind::Tags, &m.tags));
+            })
+        }
+        None => None,
+    };
+    ctx.insert("organization", &organization);
+    let brand = match m.brand.as_deref() {
+        Some(b) => Some(link(site, TaxonomyKind::Brands, b)?),
+        None => None,
+    };
+    ctx.insert("brand", &brand);
+    ctx.insert("domains", &links(site, TaxonomyKind::Domains, &m.domains)?);
+    ctx.insert("tags", &links(site, TaxonomyKind::Tags, &m.tags)?);
     let year = m.date.format("%Y").to_string();
-    ctx.insert(
-        "year",
-        &Link {
-            url: term_url(TaxonomyKind::Years, std::slice::from_ref(&year)),
-            name: year,
-        },
-    );
-    let beneficiaries: Vec<BeneficiaryRow> = m
+    ctx.insert("year", &link(site, TaxonomyKind::Years, &year)?);
+    let beneficiaries = m
         .beneficiaries
         .iter()
-        .map(|b| BeneficiaryRow {
-            group: &b.group,
-            url: term_url(TaxonomyKind::Beneficiaries, std::slice::from_ref(&b.group)),
-            text: &b.count.text,
-            value: b.count.value,
-            approx: b.count.approx(),
-            unit: &b.unit,
+        .map(|b| {
+            Ok(BeneficiaryRow {
+                group: &b.group,
+                url: url_of(site, TaxonomyKind::Beneficiaries, &b.group)?,
+                text: &b.count.text,
+                value: b.count.value,
+                approx: b.count.approx(),
+                unit: &b.unit,
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
     ctx.insert("beneficiaries", &beneficiaries);
-    let funding: Vec<FundingRow> = m
+    let funding = m
         .funding
         .iter()
-        .map(|f| FundingRow {
-            source: &f.source,
-            url: term_url(TaxonomyKind::Funding, std::slice::from_ref(&f.source)),
-            text: &f.amount.text,
-            yuan: f.amount.yuan,
-            display: quantity::format_yuan(f.amount.yuan, f.amount.approx(), &site.config.language),
-            approx: f.amount.approx(),
-            year: f.year,
+        .map(|f| {
+            Ok(FundingRow {
+                source: &f.source,
+                url: url_of(site, TaxonomyKind::Funding, &f.source)?,
+                text: &f.amount.text,
+                yuan: f.amount.yuan,
+                display: quantity::format_yuan(
+                    f.amount.yuan,
+                    f.amount.approx(),
+                    &site.config.language,
+                ),
+                approx: f.amount.approx(),
+                year: f.year,
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
     ctx.insert("funding", &funding);
     let related: Vec<CaseCard> = case
         .related

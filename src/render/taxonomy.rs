@@ -93,7 +93,7 @@ fn term_pages(r: &Renderer<'_>, out: &dyn Output, tax: &Taxonomy, term: &Term) -
     let label = r.strings.get(tax.kind.key());
     let children: Vec<TermView> = term.children.iter().map(|&c| view(tax, c, 0)).collect();
     let crumbs: Vec<Crumb> = if tax.kind == TaxonomyKind::Regions {
-        region_crumbs(&term.path)
+        region_crumbs(r.site, &term.path)?
     } else {
         Vec::new()
     };
