@@ -10,6 +10,7 @@ use super::{render_body, Case, Taxonomy, TaxonomyKind};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::SourceFile;
 use crate::validate::collection::{read_collection, Condition, ListedSlug};
+use crate::validate::spellings::term_key;
 use crate::validate::suggest::closest;
 use crate::validate::with_fields;
 use std::collections::HashMap;
@@ -238,8 +239,11 @@ fn apply_rule(
     taxonomies: &[Taxonomy],
     diags: &Diagnostics,
 ) -> Vec<usize> {
-    // A value no case has is most likely a typo: say so, with the nearest known value.
-    for cond in conds {
+    // A value written as the site spells it in another case, width or accent is that
+    // term (as in the cases, see `validate::spellings`); a value no case has is most
+    // likely a typo: say so, with the nearest known value.
+    let mut conds = conds.to_vec();
+    for cond in &mut conds {
         let Some(kind) = taxonomy_for(&cond.key) else {
             continue;
         };
@@ -248,8 +252,13 @@ fn apply_rule(
             .find(|t| t.kind == kind)
             .map(|t| t.terms.iter().map(|t| t.name.as_str()).collect())
             .unwrap_or_default();
-        for v in &cond.values {
+        for v in &mut cond.values {
             if known.contains(&v.as_str()) {
+                continue;
+            }
+            let key = term_key(v);
+            if let Some(name) = known.iter().find(|k| term_key(k) == key) {
+                *v = name.to_string();
                 continue;
             }
             let d = Diagnostic::warning(&src.rel, format!("no case has {} \"{v}\"", cond.key))

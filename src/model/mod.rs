@@ -95,8 +95,10 @@ impl Site {
     /// The case read from `src` as it would stand in this site, with its position here:
     /// for showing an edit at once, before the whole model is rebuilt. `None` when `src`
     /// is not one of this site's cases or now has another slug (then only a rebuild
-    /// knows where it belongs). Everything that depends on other cases (related cases,
-    /// neighbours, position) is this site's; link problems go to `diags`.
+    /// knows where it belongs), or names a term this site has no page for (a new tag, a
+    /// new spelling: only a rebuild makes its page and address). Everything that
+    /// depends on other cases (related cases, neighbours, position) is this site's; link
+    /// problems go to `diags`.
     pub fn edited_case(
         &self,
         src: &SourceFile,
@@ -109,6 +111,10 @@ impl Site {
             .enumerate()
             .find(|(_, c)| c.source == src.rel)?;
         if old.meta.slug != meta.slug {
+            return None;
+        }
+        let known = |t: &Taxonomy| t.kind.terms_of(&meta).iter().all(|p| t.term(p).is_some());
+        if !self.taxonomies.iter().all(known) {
             return None;
         }
         let mut case = case(

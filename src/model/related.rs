@@ -31,7 +31,7 @@ pub fn compute(cases: &[Case], taxonomies: &[Taxonomy]) -> Vec<Vec<usize>> {
 fn related_to(i: usize, cases: &[Case], taxonomies: &[Taxonomy]) -> Vec<usize> {
     let mut scores: FxHashMap<usize, u32> = FxHashMap::default();
     for tax in taxonomies {
-        for path in tax.kind.terms_of(&cases[i]) {
+        for path in tax.kind.terms_of(&cases[i].meta) {
             let w = weight(tax.kind, path.len());
             if w == 0 {
                 continue;

@@ -4,6 +4,7 @@
 
 use super::aggregate::Facts;
 use super::{collate, Case, Totals};
+use crate::validate::CaseMeta;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -61,8 +62,7 @@ impl TaxonomyKind {
     }
 
     /// The terms of one case under this taxonomy (for regions: every level).
-    pub fn terms_of(self, case: &Case) -> Vec<Vec<String>> {
-        let m = &case.meta;
+    pub fn terms_of(self, m: &CaseMeta) -> Vec<Vec<String>> {
         let flat = |v: &[String]| v.iter().map(|s| vec![s.clone()]).collect::<Vec<_>>();
         let mut out = match self {
             TaxonomyKind::Regions => (1..=m.region.len())
@@ -98,7 +98,8 @@ pub struct Term {
     pub name: String,
     /// For regions the full path (province first); otherwise just `[name]`.
     pub path: Vec<String>,
-    /// `regions/四川省/乐山市/`.
+    /// `regions/四川省/乐山市/`: the one place a term's address is made ([`build`]);
+    /// every link to the term reads it here.
     pub url: String,
     /// Indices into `Site::cases`, newest first.
     pub cases: Vec<usize>,
@@ -126,6 +127,11 @@ impl Taxonomy {
     pub fn term_index(&self, path: &[String]) -> Option<usize> {
         self.lookup.get(path).copied()
     }
+
+    /// The address of the term `path` (see [`Term::url`]).
+    pub fn url_of(&self, path: &[String]) -> Option<&str> {
+        self.term(path).map(|t| t.url.as_str())
+    }
 }
 
 /// Longest term segment, in bytes, written as it is: file names stop at 255 bytes (85
@@ -137,6 +143,16 @@ pub const MAX_SEGMENT_BYTES: usize = 100;
 /// would take the place of a file casebook writes (`index.html`), is shortened and given
 /// a hash of the whole name, so it stays the same from build to build.
 pub fn segment(name: &str) -> String {
+    let s = readable(name);
+    if s.len() > MAX_SEGMENT_BYTES || s.eq_ignore_ascii_case("index.html") {
+        hashed(&s, name)
+    } else {
+        s
+    }
+}
+
+/// `name` with the characters that would break a path replaced by `-`.
+fn readable(name: &str) -> String {
     let s: String = name
         .trim()
         .chars()
@@ -148,21 +164,24 @@ pub fn segment(name: &str) -> String {
             }
         })
         .collect();
-    let s = s.trim_matches('.').to_string();
+    let s = s.trim_matches('.');
     if s.is_empty() {
         "-".to_string()
-    } else if s.len() > MAX_SEGMENT_BYTES || s.eq_ignore_ascii_case("index.html") {
-        let mut short = String::new();
-        for c in s.chars() {
-            if short.len() + c.len_utf8() > MAX_SEGMENT_BYTES / 2 {
-                break;
-            }
-            short.push(c);
-        }
-        format!("{short}-{:016x}", stable_hash(name))
     } else {
-        s
+        s.to_string()
     }
+}
+
+/// The start of `readable` with a hash of the whole `name`.
+fn hashed(readable: &str, name: &str) -> String {
+    let mut short = String::new();
+    for c in readable.chars() {
+        if short.len() + c.len_utf8() > MAX_SEGMENT_BYTES / 2 {
+            break;
+        }
+        short.push(c);
+    }
+    format!("{short}-{:016x}", stable_hash(name))
 }
 
 /// FNV-1a: the same on every machine and in every version, unlike std's hasher.
@@ -185,7 +204,7 @@ pub fn build_all(cases: &[Case], facts: &Facts<'_>) -> Vec<Taxonomy> {
 fn build(kind: TaxonomyKind, cases: &[Case], facts: &Facts<'_>) -> Taxonomy {
     let mut members: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
     for (i, case) in cases.iter().enumerate() {
-        for path in kind.terms_of(case) {
+        for path in kind.terms_of(&case.meta) {
             members.entry(path).or_default().push(i);
         }
     }
@@ -204,24 +223,14 @@ fn build(kind: TaxonomyKind, cases: &[Case], facts: &Facts<'_>) -> Taxonomy {
     });
     let mut terms: Vec<Term> = paths
         .into_par_iter()
-        .map(|(_, path, idx)| {
-            let url = format!(
-                "{}/{}/",
-                kind.key(),
-                path.iter()
-                    .map(|p| segment(p))
-                    .collect::<Vec<_>>()
-                    .join("/")
-            );
-            Term {
-                name: path.last().cloned().unwrap_or_default(),
-                totals: facts.totals(idx.iter().copied()),
-                path,
-                url,
-                cases: idx,
-                children: Vec::new(),
-                parent: None,
-            }
+        .map(|(_, path, idx)| Term {
+            name: path.last().cloned().unwrap_or_default(),
+            totals: facts.totals(idx.iter().copied()),
+            path,
+            url: String::new(),
+            cases: idx,
+            children: Vec::new(),
+            parent: None,
         })
         .collect();
     let lookup: HashMap<Vec<String>, usize> = terms
@@ -243,11 +252,61 @@ fn build(kind: TaxonomyKind, cases: &[Case], facts: &Facts<'_>) -> Taxonomy {
             None => roots.push(i),
         }
     }
+    set_urls(kind, &mut terms);
     Taxonomy {
         kind,
         terms,
         roots,
         lookup,
+    }
+}
+
+/// Gives every term its address: its parent's (or the taxonomy's folder) and its own
+/// [`segment`]. Siblings whose segments would be the same file name on Windows, macOS or
+/// a web host (`a/b` and `a b` both make `a-b`; `NGO.` and `NGO` make `NGO`) get a
+/// segment with a hash of their name instead, so no page takes another's place; only a
+/// name written as its segment (`NGO`, `a-b`) keeps its plain one, so its address does
+/// not change when another name like it turns up. (Names that differ only in case, width
+/// or accents were made one term before: `validate::spellings`.)
+fn set_urls(kind: TaxonomyKind, terms: &mut [Term]) {
+    let segments: Vec<(String, String)> = terms
+        .par_iter()
+        .map(|t| {
+            let s = segment(&t.name);
+            let key = crate::validate::case::slug_key(&s);
+            (s, key)
+        })
+        .collect();
+    let mut siblings: HashMap<(Option<usize>, &str), usize> = HashMap::new();
+    for (t, (_, key)) in terms.iter().zip(&segments) {
+        *siblings.entry((t.parent, key.as_str())).or_default() += 1;
+    }
+    let shared: Vec<bool> = terms
+        .iter()
+        .zip(&segments)
+        .map(|(t, (_, key))| siblings[&(t.parent, key.as_str())] > 1)
+        .collect();
+    // Parents come before their children here: a path is longer than its parent's.
+    let mut order: Vec<usize> = (0..terms.len()).collect();
+    order.sort_by_key(|&i| terms[i].path.len());
+    for i in order {
+        let own = if shared[i] && segments[i].0 != terms[i].name {
+            hashed(&readable(&terms[i].name), &terms[i].name)
+        } else {
+            segments[i].0.clone()
+        };
+        let url = match terms[i].parent {
+            Some(p) => format!("{}{own}/", terms[p].url),
+            None => {
+                let path = &terms[i].path;
+                let above: String = path[..path.len().saturating_sub(1)]
+                    .iter()
+                    .map(|p| format!("{}/", segment(p)))
+                    .collect();
+                format!("{}/{above}{own}/", kind.key())
+            }
+        };
+        terms[i].url = url;
     }
 }
 
@@ -273,5 +332,59 @@ mod tests {
         assert!(s.starts_with("很长的标签"), "{s}");
         assert_ne!(segment("index.html"), "index.html");
         assert_ne!(segment("INDEX.HTML"), "INDEX.HTML");
+    }
+
+    /// Terms as [`build`] leaves them before [`set_urls`]: paths, parents first.
+    fn terms(paths: &[&[&str]]) -> Vec<Term> {
+        let paths: Vec<Vec<String>> = paths
+            .iter()
+            .map(|p| p.iter().map(|s| s.to_string()).collect())
+            .collect();
+        paths
+            .iter()
+            .map(|path| Term {
+                name: path.last().cloned().unwrap_or_default(),
+                path: path.clone(),
+                url: String::new(),
+                cases: Vec::new(),
+                children: Vec::new(),
+                parent: paths.iter().position(|p| p[..] == path[..path.len() - 1]),
+                totals: Totals::default(),
+            })
+            .collect()
+    }
+
+    fn urls(kind: TaxonomyKind, paths: &[&[&str]]) -> Vec<String> {
+        let mut t = terms(paths);
+        set_urls(kind, &mut t);
+        t.into_iter().map(|t| t.url).collect()
+    }
+
+    #[test]
+    fn addresses_are_the_parents_and_the_segment() {
+        assert_eq!(
+            urls(
+                TaxonomyKind::Regions,
+                &[&["四川省"], &["四川省", "乐山市"], &["四川省", "乐山市", "a/b"]]
+            ),
+            ["regions/四川省/", "regions/四川省/乐山市/", "regions/四川省/乐山市/a-b/"]
+        );
+    }
+
+    #[test]
+    fn siblings_with_the_same_file_name_get_their_own_addresses() {
+        let u = urls(TaxonomyKind::Tags, &[&["NGO"], &["NGO."], &["a/b"], &["a b"]]);
+        assert_eq!(u[0], "tags/NGO/", "written as its segment: kept");
+        assert!(u[1].starts_with("tags/NGO-") && u[1].len() == "tags/NGO-/".len() + 16, "{u:?}");
+        assert!(u[2].starts_with("tags/a-b-") && u[3].starts_with("tags/a-b-"), "{u:?}");
+        assert_ne!(u[2], u[3]);
+        assert_eq!(u, urls(TaxonomyKind::Tags, &[&["NGO"], &["NGO."], &["a/b"], &["a b"]]), "stable");
+        // The same names under different parents do not meet.
+        let u = urls(
+            TaxonomyKind::Regions,
+            &[&["甲"], &["乙"], &["甲", "x/y"], &["乙", "x y"]],
+        );
+        assert_eq!(u[2], "regions/甲/x-y/");
+        assert_eq!(u[3], "regions/乙/x-y/");
     }
 }

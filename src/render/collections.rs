@@ -92,7 +92,7 @@ fn page(r: &Renderer<'_>, out: &dyn Output, c: &Collection) -> Result<()> {
             cases: g
                 .cases
                 .iter()
-                .map(|&i| CaseCard::of(&site.cases[i]))
+                .map(|&i| CaseCard::of(site, &site.cases[i]))
                 .collect(),
         })
         .collect();

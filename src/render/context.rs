@@ -1,6 +1,7 @@
 //! Template context shared by every page, and the views of cases that listings show.
 
 use crate::config::Config;
+use crate::error::{Error, Result};
 use crate::i18n::Strings;
 use crate::model::{Case, Site, TaxonomyKind};
 use serde::Serialize;
@@ -104,7 +105,7 @@ pub struct CaseCard<'a> {
 }
 
 impl<'a> CaseCard<'a> {
-    pub fn of(case: &'a Case) -> Self {
+    pub fn of(site: &Site, case: &'a Case) -> Self {
         let m = &case.meta;
         CaseCard {
             url: &case.url,
@@ -118,9 +119,13 @@ impl<'a> CaseCard<'a> {
             domain_links: m
                 .domains
                 .iter()
-                .map(|d| Crumb {
-                    name: d.clone(),
-                    url: term_url(TaxonomyKind::Domains, std::slice::from_ref(d)),
+                .filter_map(|d| {
+                    let url =
+                        term_url(site, TaxonomyKind::Domains, std::slice::from_ref(d)).ok()?;
+                    Some(Crumb {
+                        name: d.clone(),
+                        url: url.to_string(),
+                    })
                 })
                 .collect(),
             featured: m.featured,
@@ -149,21 +154,28 @@ pub struct Crumb {
     pub url: String,
 }
 
-pub fn region_crumbs(region: &[String]) -> Vec<Crumb> {
+/// The breadcrumbs of the region `region` of a case: each level a link to its page.
+pub fn region_crumbs(site: &Site, region: &[String]) -> Result<Vec<Crumb>> {
     (1..=region.len())
-        .map(|n| Crumb {
-            name: region[n - 1].clone(),
-            url: term_url(TaxonomyKind::Regions, &region[..n]),
+        .map(|n| {
+            Ok(Crumb {
+                name: region[n - 1].clone(),
+                url: term_url(site, TaxonomyKind::Regions, &region[..n])?.to_string(),
+            })
         })
         .collect()
 }
 
-pub fn term_url(kind: TaxonomyKind, path: &[String]) -> String {
-    let segs: Vec<String> = path
-        .iter()
-        .map(|p| crate::model::taxonomy::segment(p))
-        .collect();
-    format!("{}/{}/", kind.key(), segs.join("/"))
+/// The address of the term `path` of `kind`, as the model made it (never recomputed
+/// here, so a link always leads where the page was written).
+pub fn term_url<'s>(site: &'s Site, kind: TaxonomyKind, path: &[String]) -> Result<&'s str> {
+    site.taxonomy(kind).url_of(path).ok_or_else(|| {
+        Error::Other(format!(
+            "the {} \"{}\" has no page in the site's model (a casebook bug: please report it)",
+            kind.key(),
+            path.join(" / ")
+        ))
+    })
 }
 
 #[cfg(test)]

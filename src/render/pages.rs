@@ -71,13 +71,13 @@ fn home(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
         .iter()
         .filter(|c| c.meta.featured)
         .take(6)
-        .map(CaseCard::of)
+        .map(|c| CaseCard::of(site, c))
         .collect();
     let latest: Vec<CaseCard> = site
         .cases
         .iter()
         .take(site.config.paginate.min(10))
-        .map(CaseCard::of)
+        .map(|c| CaseCard::of(site, c))
         .collect();
     ctx.insert("featured", &featured);
     ctx.insert("latest", &latest);
@@ -147,14 +147,20 @@ struct FundingRow<'a> {
     year: Option<i32>,
 }
 
-fn links(kind: TaxonomyKind, names: &[String]) -> Vec<Link> {
-    names
-        .iter()
-        .map(|n| Link {
-            name: n.clone(),
-            url: term_url(kind, std::slice::from_ref(n)),
-        })
-        .collect()
+fn links(site: &Site, kind: TaxonomyKind, names: &[String]) -> Result<Vec<Link>> {
+    names.iter().map(|n| link(site, kind, n)).collect()
+}
+
+/// A link to the page of the term `name` (not a region) of `kind`.
+fn link(site: &Site, kind: TaxonomyKind, name: &str) -> Result<Link> {
+    Ok(Link {
+        name: name.to_string(),
+        url: url_of(site, kind, name)?,
+    })
+}
+
+fn url_of(site: &Site, kind: TaxonomyKind, name: &str) -> Result<String> {
+    term_url(site, kind, &[name.to_string()]).map(str::to_string)
 }
 
 /// The page of `case`, the `i`-th of the site (its neighbours are the site's cases
@@ -166,7 +172,7 @@ pub fn case_page(r: &Renderer<'_>, out: &dyn Output, i: usize, case: &Case) -> R
     if let Some(s) = m.summary.clone().or_else(|| Renderer::excerpt(&case.text)) {
         ctx.insert("description", &s);
     }
-    ctx.insert("case", &CaseCard::of(case));
+    ctx.insert("case", &CaseCard::of(site, case));
     ctx.insert("body", &case.html);
     ctx.insert("cover", &case.cover);
     ctx.insert("gallery", &case.gallery);
@@ -174,77 +180,78 @@ pub fn case_page(r: &Renderer<'_>, out: &dyn Output, i: usize, case: &Case) -> R
         super::context::insert_share_image(&mut ctx, &site.config, c);
     }
     ctx.insert("headings", &case.headings);
-    ctx.insert("crumbs", &region_crumbs(&m.region));
-    ctx.insert(
-        "organization",
-        &m.organization.as_deref().map(|name| {
+    ctx.insert("crumbs", &region_crumbs(site, &m.region)?);
+    let organization = match m.organization.as_deref() {
+        Some(name) => {
             let details = site.organizations.get(name);
-            OrgView {
+            Some(OrgView {
                 name,
-                url: term_url(TaxonomyKind::Organizations, &[name.to_string()]),
+                url: url_of(site, TaxonomyKind::Organizations, name)?,
                 website: details.and_then(|d| d.website.as_deref()),
                 founded: details.and_then(|d| d.founded.as_deref()),
                 description: details.and_then(|d| d.description.as_deref()),
-            }
-        }),
-    );
-    ctx.insert(
-        "brand",
-        &m.brand.as_ref().map(|b| Link {
-            name: b.clone(),
-            url: term_url(TaxonomyKind::Brands, std::slice::from_ref(b)),
-        }),
-    );
-    ctx.insert("domains", &links(TaxonomyKind::Domains, &m.domains));
-    ctx.insert("tags", &links(TaxonomyKind::Tags, &m.tags));
+            })
+        }
+        None => None,
+    };
+    ctx.insert("organization", &organization);
+    let brand = match m.brand.as_deref() {
+        Some(b) => Some(link(site, TaxonomyKind::Brands, b)?),
+        None => None,
+    };
+    ctx.insert("brand", &brand);
+    ctx.insert("domains", &links(site, TaxonomyKind::Domains, &m.domains)?);
+    ctx.insert("tags", &links(site, TaxonomyKind::Tags, &m.tags)?);
     let year = m.date.format("%Y").to_string();
-    ctx.insert(
-        "year",
-        &Link {
-            url: term_url(TaxonomyKind::Years, std::slice::from_ref(&year)),
-            name: year,
-        },
-    );
-    let beneficiaries: Vec<BeneficiaryRow> = m
+    ctx.insert("year", &link(site, TaxonomyKind::Years, &year)?);
+    let beneficiaries = m
         .beneficiaries
         .iter()
-        .map(|b| BeneficiaryRow {
-            group: &b.group,
-            url: term_url(TaxonomyKind::Beneficiaries, std::slice::from_ref(&b.group)),
-            text: &b.count.text,
-            value: b.count.value,
-            approx: b.count.approx(),
-            unit: &b.unit,
+        .map(|b| {
+            Ok(BeneficiaryRow {
+                group: &b.group,
+                url: url_of(site, TaxonomyKind::Beneficiaries, &b.group)?,
+                text: &b.count.text,
+                value: b.count.value,
+                approx: b.count.approx(),
+                unit: &b.unit,
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
     ctx.insert("beneficiaries", &beneficiaries);
-    let funding: Vec<FundingRow> = m
+    let funding = m
         .funding
         .iter()
-        .map(|f| FundingRow {
-            source: &f.source,
-            url: term_url(TaxonomyKind::Funding, std::slice::from_ref(&f.source)),
-            text: &f.amount.text,
-            yuan: f.amount.yuan,
-            display: quantity::format_yuan(f.amount.yuan, f.amount.approx(), &site.config.language),
-            approx: f.amount.approx(),
-            year: f.year,
+        .map(|f| {
+            Ok(FundingRow {
+                source: &f.source,
+                url: url_of(site, TaxonomyKind::Funding, &f.source)?,
+                text: &f.amount.text,
+                yuan: f.amount.yuan,
+                display: quantity::format_yuan(
+                    f.amount.yuan,
+                    f.amount.approx(),
+                    &site.config.language,
+                ),
+                approx: f.amount.approx(),
+                year: f.year,
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
     ctx.insert("funding", &funding);
     let related: Vec<CaseCard> = case
         .related
         .iter()
-        .map(|&j| CaseCard::of(&site.cases[j]))
+        .map(|&j| CaseCard::of(site, &site.cases[j]))
         .collect();
     ctx.insert("related", &related);
     // Site order is newest first: "previous" is the older neighbour.
-    ctx.insert("previous", &site.cases.get(i + 1).map(CaseCard::of));
+    ctx.insert("previous", &site.cases.get(i + 1).map(|c| CaseCard::of(site, c)));
     ctx.insert(
         "next",
         &i.checked_sub(1)
             .and_then(|j| site.cases.get(j))
-            .map(CaseCard::of),
+            .map(|c| CaseCard::of(site, c)),
     );
     r.emit(out, "case.html", &case.url, &ctx)
 }
@@ -312,7 +319,7 @@ fn all_cases(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
             );
             let cards: Vec<CaseCard> = chunk
                 .iter()
-                .map(|&i| CaseCard::of(&r.site.cases[i]))
+                .map(|&i| CaseCard::of(r.site, &r.site.cases[i]))
                 .collect();
             ctx.insert("cases", &cards);
             ctx.insert("pager", &pager);

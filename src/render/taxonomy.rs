@@ -93,7 +93,7 @@ fn term_pages(r: &Renderer<'_>, out: &dyn Output, tax: &Taxonomy, term: &Term) -
     let label = r.strings.get(tax.kind.key());
     let children: Vec<TermView> = term.children.iter().map(|&c| view(tax, c, 0)).collect();
     let crumbs: Vec<Crumb> = if tax.kind == TaxonomyKind::Regions {
-        region_crumbs(&term.path)
+        region_crumbs(r.site, &term.path)?
     } else {
         Vec::new()
     };
@@ -123,7 +123,7 @@ fn term_pages(r: &Renderer<'_>, out: &dyn Output, tax: &Taxonomy, term: &Term) -
         ctx.insert("totals", &term.totals);
         let cards: Vec<CaseCard> = chunk
             .iter()
-            .map(|&i| CaseCard::of(&r.site.cases[i]))
+            .map(|&i| CaseCard::of(r.site, &r.site.cases[i]))
             .collect();
         ctx.insert("cases", &cards);
         ctx.insert("pager", &pager);

@@ -8,6 +8,7 @@ pub mod case;
 pub mod collection;
 pub mod fields;
 pub mod photos;
+pub mod spellings;
 pub mod suggest;
 pub mod typos;
 
@@ -56,7 +57,7 @@ pub struct Validated {
 
 /// Validates everything; draft cases are dropped unless `drafts` is set.
 pub fn validate(sources: Sources, drafts: bool, diags: &Diagnostics) -> Validated {
-    let (cases, left_out): (Vec<(SourceFile, CaseMeta)>, Vec<_>) = sources
+    let (mut cases, left_out): (Vec<(SourceFile, CaseMeta)>, Vec<_>) = sources
         .cases
         .into_par_iter()
         .filter_map(|src| {
@@ -101,16 +102,23 @@ pub fn validate(sources: Sources, drafts: bool, diags: &Diagnostics) -> Validate
     });
     check_collection_names(&sources.collections, diags);
     let organizations_file = sources.organizations.as_ref().map(|d| d.rel.clone());
+    let organizations = sources
+        .organizations
+        .map(|d| read_organizations(&d, diags))
+        .unwrap_or_default();
+    spellings::unify(
+        &mut cases,
+        &organizations,
+        organizations_file.as_deref(),
+        diags,
+    );
     Validated {
         home,
         cases,
         pages,
         collections: sources.collections,
         draft_slugs,
-        organizations: sources
-            .organizations
-            .map(|d| read_organizations(&d, diags))
-            .unwrap_or_default(),
+        organizations,
         organizations_file,
     }
 }
