@@ -480,7 +480,12 @@ fn make_docx(path: &Path) {
     put("[Content_Types].xml", b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>");
     put("word/styles.xml", r#"<?xml version="1.0"?><w:styles xmlns:w="w"><w:style w:styleId="1"><w:name w:val="heading 1"/></w:style><w:style w:styleId="2"><w:name w:val="heading 2"/></w:style></w:styles>"#.as_bytes());
     put("word/_rels/document.xml.rels", br#"<?xml version="1.0"?><Relationships><Relationship Id="rId9" Target="media/image1.png"/></Relationships>"#);
-    put("word/media/image1.png", b"\x89PNG\r\n\x1a\nfake");
+    // A real (tiny) PNG: the photo pipeline decodes every image a case names.
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(4, 3, image::Rgb([200, 120, 60]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    put("word/media/image1.png", &png);
     put("word/footnotes.xml", r#"<?xml version="1.0"?><w:footnotes xmlns:w="w"><w:footnote w:id="0"><w:p><w:r><w:t>sep</w:t></w:r></w:p></w:footnote><w:footnote w:id="1"><w:p><w:r><w:t>数据来自浚县民政局。</w:t></w:r></w:p></w:footnote></w:footnotes>"#.as_bytes());
     put("docProps/core.xml", r#"<?xml version="1.0"?><cp:coreProperties xmlns:cp="c" xmlns:dc="d" xmlns:dcterms="t"><dc:title>浚县社工站</dc:title><dc:creator>Administrator</dc:creator><dcterms:created>2024-03-05T08:00:00Z</dcterms:created></cp:coreProperties>"#.as_bytes());
     let doc = r#"<?xml version="1.0"?><w:document xmlns:w="w" xmlns:a="a" xmlns:r="r"><w:body>
