@@ -284,6 +284,10 @@ fn links_out_of_the_site_are_errors_and_nothing_of_theirs_is_published() {
             "正文\n\n![密码](pw.png)\n\n[文件夹](linked/secret.txt)\n\n![内部](inside.png)\n",
         ),
     );
+    // A real image inside the site, for the link that stays inside.
+    image::RgbImage::from_pixel(8, 6, image::Rgb([30, 90, 160]))
+        .save(root.join("static/images/logo.png"))
+        .expect("write a PNG");
     symlink("/etc/passwd", root.join("content/cases/sichuan/pw.png")).expect("link");
     symlink(outside.path(), root.join("content/cases/sichuan/linked")).expect("link");
     symlink(
@@ -302,7 +306,7 @@ fn links_out_of_the_site_are_errors_and_nothing_of_theirs_is_published() {
     refused(
         &site,
         &[
-            "content/cases/sichuan/pics.md:8: the link \"pw.png\"",
+            "content/cases/sichuan/pics.md:8: the image \"pw.png\" leads to /etc/passwd, outside the site's folder",
             "is a link to /etc/passwd, outside the site's folder",
             "content/cases/sichuan/pics.md:10: the link \"linked/secret.txt\"",
             "static/linked: is a link to",
@@ -327,7 +331,13 @@ fn links_out_of_the_site_are_errors_and_nothing_of_theirs_is_published() {
     // Links that stay inside the site work.
     symlink(root.join("static/images"), root.join("static/pictures")).expect("link");
     site.build().assert_ok();
-    assert!(site.exists("files/cases/sichuan/inside.png"));
+    let photos = std::fs::read_dir(site.public().join("photos")).expect("photos/");
+    assert!(
+        photos
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().starts_with("inside-")),
+        "the linked photo inside the site is published (resized) under photos/"
+    );
     assert!(site.exists("pictures/logo.png"));
     for entry in walkdir::WalkDir::new(site.public()) {
         let entry = entry.expect("walk output");
@@ -419,5 +429,34 @@ fn deeply_nested_html_and_huge_tables_are_refused_quickly() {
         start.elapsed() < std::time::Duration::from_secs(60),
         "{:?}",
         start.elapsed()
+    );
+}
+
+#[test]
+fn a_photo_path_that_climbs_out_of_the_site_is_refused() {
+    let site = Site::from_fixture("basic");
+    let outside = tempfile::tempdir().expect("temp dir");
+    image::RgbImage::from_pixel(8, 6, image::Rgb([200, 40, 40]))
+        .save(outside.path().join("private.png"))
+        .expect("write a PNG");
+    // Enough `..` to reach / from any folder the test site sits in.
+    let climb = format!(
+        "{}{}/private.png",
+        "../".repeat(24).trim_end_matches('/'),
+        outside.path().display()
+    );
+    site.write(
+        "content/cases/sichuan/climb.md",
+        &case(
+            &format!("slug: climb\ncover: \"{climb}\"\ncover_alt: 照片\n"),
+            "正文\n",
+        ),
+    );
+    refused(
+        &site,
+        &[
+            "content/cases/sichuan/climb.md:5",
+            "outside the site's folder",
+        ],
     );
 }

@@ -86,10 +86,15 @@ impl SitePhotos {
             .map(|p| (p, ()))
             .collect();
         let cache = root.join(CACHE_DIR);
+        let confine = crate::load::confine::Confine::new(root);
         site.by_path = paths
             .into_par_iter()
             .map(|(p, ())| {
-                let r = photos::process(&p, &cache);
+                // Never read a photo from outside the site (a link to /etc/passwd, `../..`).
+                let r = match confine.outside(&p) {
+                    Some(real) => Err(PhotoError::Outside(real)),
+                    None => photos::process(&p, &cache),
+                };
                 (p, r)
             })
             .collect();

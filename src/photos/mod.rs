@@ -98,8 +98,13 @@ pub enum PhotoError {
     NotAnImage,
     Unsupported(&'static str),
     Damaged(String),
-    TooLarge { width: u32, height: u32 },
+    TooLarge {
+        width: u32,
+        height: u32,
+    },
     Unreadable(String),
+    /// A link (or `..`) that leads out of the site's folder, to where it leads.
+    Outside(std::path::PathBuf),
 }
 
 impl PhotoError {
@@ -115,6 +120,10 @@ impl PhotoError {
                 MAX_PIXELS / 1_000_000
             ),
             PhotoError::Unreadable(e) => format!("cannot be read: {e}"),
+            PhotoError::Outside(real) => format!(
+                "leads to {}, outside the site's folder, so casebook does not read or publish it",
+                real.display()
+            ),
         }
     }
 
@@ -128,6 +137,7 @@ impl PhotoError {
             PhotoError::Damaged(_) => "copy the photo again from the camera or phone; opening and re-saving it in an image viewer also repairs most files".into(),
             PhotoError::TooLarge { .. } => "export the photo at a normal size (a phone photo is about 12 megapixels), or check that the file is really a photo".into(),
             PhotoError::Unreadable(_) => "check that the file can be opened and is not locked by another program".into(),
+            PhotoError::Outside(_) => "copy the photo into the site (beside the case, or into static/) instead of linking to it".into(),
         }
     }
 }
