@@ -349,6 +349,11 @@ fn bad_photos_are_all_reported_with_file_line_and_image_and_nothing_is_written()
             "content/cases/nosrc.md:7",
             "photo 2 of the gallery has no `src`",
         ),
+        // nosrc.md is left out for its missing `src`, but its other photos are checked.
+        (
+            "content/cases/nosrc.md:6",
+            "\"photos/truncated.jpg\" is damaged or cut short",
+        ),
     ] {
         assert!(
             err.lines().any(|l| l.contains(line) && l.contains(words)),
@@ -356,7 +361,7 @@ fn bad_photos_are_all_reported_with_file_line_and_image_and_nothing_is_written()
         );
     }
     assert!(err.contains("supported formats: JPEG, PNG, WebP"), "{err}");
-    assert!(err.contains("6 errors"), "{err}");
+    assert!(err.contains("7 errors"), "{err}");
     assert_eq!(site.read("index.html"), "previous output");
     // `check` finds the same problems.
     let check = site.run(&["check"]);
@@ -364,6 +369,43 @@ fn bad_photos_are_all_reported_with_file_line_and_image_and_nothing_is_written()
     assert!(
         check.stdout().contains("photos/bomb.png") || check.stderr().contains("photos/bomb.png")
     );
+}
+
+#[test]
+fn a_case_left_out_for_a_front_matter_error_still_has_its_photos_checked() {
+    let site = Site::from_fixture("photos");
+    site.write(
+        "content/cases/two-problems.md",
+        "---\ntitle: 两个问题\ndate: 2024-03-01\nregion: [四川省]\ncover: photos/missing-cover.jpg\ncover_alt: 不存在的封面\ngallery:\n  - {caption: 没有文件}\n  - {src: photos/also-missing.jpg, alt: 也不存在}\n---\n\n正文。\n\n![不存在的图](photos/not-here.jpg)\n",
+    );
+    for run in [site.build(), site.run(&["check"])] {
+        assert!(!run.ok());
+        let out = format!("{}{}", run.stdout(), run.stderr());
+        for (line, words) in [
+            (
+                "content/cases/two-problems.md:8",
+                "photo 1 of the gallery has no `src`",
+            ),
+            (
+                "content/cases/two-problems.md:5",
+                "the cover photo \"photos/missing-cover.jpg\" does not exist",
+            ),
+            (
+                "content/cases/two-problems.md:9",
+                "the gallery photo \"photos/also-missing.jpg\" does not exist",
+            ),
+            (
+                "content/cases/two-problems.md:14",
+                "the image \"photos/not-here.jpg\" does not exist",
+            ),
+        ] {
+            assert!(
+                out.lines().any(|l| l.contains(line) && l.contains(words)),
+                "expected `{line}: … {words}` in:\n{out}"
+            );
+        }
+        assert!(out.contains("4 errors"), "{out}");
+    }
 }
 
 #[test]
