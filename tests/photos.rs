@@ -211,6 +211,45 @@ fn cards_sharing_and_open_data_carry_the_cover() {
 }
 
 #[test]
+fn search_results_carry_the_covers_smallest_thumbnail() {
+    let site = built();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(["search", "--json", "--root"])
+        .arg(site.root())
+        .arg("四川")
+        .output()
+        .expect("casebook search");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let hits = v["hits"].as_array().cloned().unwrap_or_default();
+    let with_cover = hits
+        .iter()
+        .find(|h| h["url"] == "cases/shitang/")
+        .unwrap_or_else(|| panic!("the case with a cover is found: {v}"));
+    // The cover is 900 wide: its variants are 480 and 900; the thumbnail is the 480.
+    let webp = with_cover["thumb"]["webp"].as_str().unwrap_or_default();
+    let fallback = with_cover["thumb"]["fallback"].as_str().unwrap_or_default();
+    assert!(
+        webp.starts_with("photos/cover-") && webp.ends_with("-480.webp"),
+        "{with_cover}"
+    );
+    assert!(
+        fallback.starts_with("photos/cover-") && fallback.ends_with("-480.jpg"),
+        "{with_cover}"
+    );
+    assert!(site.exists(webp) && site.exists(fallback));
+    // A case without a cover has no thumbnail (and no `p` in its display file).
+    assert!(hits.iter().any(|h| h["url"] == "cases/wuzhao/"), "{v}");
+    for h in hits.iter().filter(|h| h["url"] != "cases/shitang/") {
+        assert!(h.get("thumb").is_none(), "{h}");
+    }
+}
+
+#[test]
 fn print_edition_carries_cover_body_and_gallery_photos_as_large_jpegs() {
     let site = built();
     let print = site.read("print/index.html");
