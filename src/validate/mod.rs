@@ -1,7 +1,8 @@
 //! Validate: turns loaded sources into typed metadata, recording every problem.
 //!
 //! Input: [`Sources`](crate::load::Sources). Output: [`Validated`], which holds only the
-//! files whose metadata is usable. Checks that need the whole site (duplicate slugs) are
+//! files whose metadata is usable, and the photos named by the files left out (their
+//! problems are reported in the same run). Checks that need the whole site (duplicate slugs) are
 //! here too; link checking needs rendered Markdown and lives in the model stage.
 
 pub mod case;
