@@ -1,7 +1,8 @@
 //! A case page with photos in real headless Chromium, over HTTP: nothing moves while the
 //! photos arrive (every `<img>` has its width and height), and only the photos in view are
 //! fetched (the gallery at the bottom waits until it is scrolled to). Screenshots go to
-//! `target/screenshots/`.
+//! `target/screenshots/`. The search page shows a result's cover thumbnail, and nothing
+//! moves while it arrives.
 
 mod common;
 
@@ -77,5 +78,83 @@ fn case_page_with_photos_has_no_layout_shift_and_loads_only_photos_in_view() {
         b.screenshot(&shots.join(format!("{label}-photos-case-gallery.png")));
         b.goto(&format!("{}/cases/", server.base));
         b.screenshot(&shots.join(format!("{label}-photos-cards.png")));
+    }
+}
+
+#[test]
+fn search_results_show_the_cover_thumbnail_and_nothing_moves() {
+    let Some(b) = Browser::start_or_skip() else {
+        return;
+    };
+    let site = Site::from_fixture("photos");
+    site.build().assert_ok();
+    let server = StaticServer::start(&site.public());
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&shots).expect("screenshot folder");
+    for (label, width) in [("phone", 390), ("desk", 1366)] {
+        b.set_window_size(width, 800);
+        b.goto(&format!("{}/search/?q=四川", server.base));
+        b.wait_until(
+            "the result's thumbnail has loaded",
+            "const i = document.querySelector('#search-results .search-thumb img'); return !!i && i.complete && i.naturalWidth > 0;",
+            20,
+        );
+        // Every layout shift since the page began (what moved is kept for the message).
+        let shifts = b.execute_async(
+            "const done = arguments[arguments.length - 1];
+             setTimeout(() => {
+               let sum = 0; const what = [];
+               const o = new PerformanceObserver(list => {
+                 for (const e of list.getEntries()) if (!e.hadRecentInput) {
+                   sum += e.value;
+                   what.push(e.value.toFixed(4) + ' ' + e.sources.map(s => s.node &&
+                     (s.node.id || s.node.className || s.node.nodeName)).join(', '));
+                 }
+               });
+               o.observe({type: 'layout-shift', buffered: true});
+               setTimeout(() => { o.disconnect(); done([sum, what]); }, 200);
+             }, 300);",
+            json!([]),
+        );
+        let shift = shifts[0].as_f64().unwrap_or(f64::NAN);
+        assert!(
+            shift <= 0.01,
+            "{label}: layout shift {shift} while results arrived: {}",
+            shifts[1]
+        );
+        // Only the cover's case has a thumbnail; its box is 3:2 beside the text.
+        let boxes = b.execute(
+            "return [...document.querySelectorAll('#search-results li')].map(li => {
+               const i = li.querySelector('.search-thumb img');
+               if (!i) return null;
+               const r = i.getBoundingClientRect(), t = li.querySelector('.search-title').getBoundingClientRect();
+               return [li.querySelector('.search-title').getAttribute('href'), r.width, r.height, r.right <= t.left];
+             });",
+            json!([]),
+        );
+        let boxes = boxes.as_array().cloned().unwrap_or_default();
+        let thumbs: Vec<&serde_json::Value> = boxes.iter().filter(|x| !x.is_null()).collect();
+        assert_eq!(boxes.len(), 2, "{label}: both cases are found: {boxes:?}");
+        assert_eq!(thumbs.len(), 1, "{label}: {boxes:?}");
+        let t = thumbs[0];
+        assert!(
+            t[0].as_str().unwrap_or_default().contains("cases/shitang/"),
+            "{label}: {t}"
+        );
+        let (w, h) = (t[1].as_f64().unwrap_or(0.0), t[2].as_f64().unwrap_or(0.0));
+        assert!(w > 0.0 && (h - w * 2.0 / 3.0).abs() < 1.0, "{label}: {t}");
+        assert_eq!(
+            t[3],
+            json!(true),
+            "{label}: the thumbnail is beside the title: {t}"
+        );
+        let loaded = loaded_photos(&b);
+        assert!(
+            loaded
+                .iter()
+                .any(|n| n.contains("/photos/cover-") && n.ends_with("-480.webp")),
+            "{label}: the smallest WebP is fetched: {loaded:?}"
+        );
+        b.screenshot(&shots.join(format!("{label}-photos-search.png")));
     }
 }

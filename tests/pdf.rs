@@ -2,7 +2,10 @@
 //! per case and more, every published case title is in its text, and the table of
 //! contents' page numbers point at the pages where the cases begin.
 //!
-//! Needs Chromium (or Chrome) and poppler-utils (`pdfinfo`, `pdftotext`). Without them
+//! A small site with a cover photo checks the photo is in the PDF, upright, as a JPEG
+//! (not raw pixels), without its EXIF, and the PDF stays small.
+//!
+//! Needs Chromium (or Chrome) and poppler-utils (`pdfinfo`, `pdftotext`, `pdfimages`). Without them
 //! these tests fail with a message saying what to install, unless
 //! `CASEBOOK_SKIP_BROWSER=1` is set.
 
@@ -35,7 +38,7 @@ fn example_site() -> Site {
 fn tools_available(run: &common::Run) -> bool {
     let skip = std::env::var("CASEBOOK_SKIP_BROWSER").is_ok_and(|v| v == "1");
     let missing_browser = run.stderr().contains("found neither");
-    let missing_poppler = ["pdfinfo", "pdftotext"]
+    let missing_poppler = ["pdfinfo", "pdftotext", "pdfimages"]
         .iter()
         .any(|t| Command::new(t).arg("-v").output().is_err());
     if !missing_browser && !missing_poppler {
@@ -250,6 +253,103 @@ fn prints_one_collection_to_its_default_file() {
         "only the collection's cases"
     );
     assert!(page_count(&pdf) >= 7);
+}
+
+/// One image `pdfimages -list` found: (page, width, height, encoding, bytes).
+fn images_in(pdf: &Path) -> Vec<(usize, u32, u32, String, u64)> {
+    let list = tool("pdfimages", &["-list", &pdf.to_string_lossy()]);
+    // page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
+    list.lines()
+        .skip(2)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            if f.len() < 16 || f[2] != "image" {
+                return None;
+            }
+            let size = f[14];
+            let (number, unit) = size.split_at(size.find(|c: char| c.is_alphabetic())?);
+            let scale = match unit {
+                "B" => 1.0,
+                "K" => 1024.0,
+                "M" => 1024.0 * 1024.0,
+                _ => return None,
+            };
+            let bytes = (number.parse::<f64>().ok()? * scale) as u64;
+            Some((
+                f[0].parse().ok()?,
+                f[3].parse().ok()?,
+                f[4].parse().ok()?,
+                f[8].to_string(),
+                bytes,
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn a_cover_photo_is_embedded_upright_as_a_jpeg_and_the_pdf_stays_small() {
+    let site = Site::empty();
+    site.write(
+        "casebook.yaml",
+        "title: 照片测试汇编\ndescription: 带照片的案例\n",
+    );
+    // Stored 1200 × 900 with EXIF orientation 6 and a GPS position.
+    let photos = site.root().join("content/cases/photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    std::fs::copy(
+        common::fixture_path("photos").join("content/cases/photos/cover.jpg"),
+        photos.join("cover.jpg"),
+    )
+    .unwrap();
+    site.write(
+        "content/cases/shitang.md",
+        "---\ntitle: 社区食堂温暖老人\ndate: 2024-05-01\nregion: [四川省, 成都市]\n\
+         domains: [养老服务]\nsummary: 社区食堂为老人提供助餐服务。\n\
+         cover: photos/cover.jpg\ncover_alt: 社区食堂里老人们一起用餐\n---\n\
+         社工站开设社区食堂，每天为老人提供午餐。\n",
+    );
+    let pdf = site.root().join("out/book.pdf");
+    let run = site.run(&["pdf", "--out", &pdf.to_string_lossy()]);
+    if !tools_available(&run) {
+        return;
+    }
+    run.assert_ok();
+    let images = images_in(&pdf);
+    let text_pages = tool("pdftotext", &[&pdf.to_string_lossy(), "-"]);
+    // The cover at print size (its own width, 900: never enlarged), upright, on a page
+    // after the contents, embedded as the JPEG it was published as.
+    let cover = images
+        .iter()
+        .find(|(_, w, h, _, _)| (*w, *h) == (900, 1200))
+        .unwrap_or_else(|| panic!("no upright 900 × 1200 cover in the PDF: {images:?}"));
+    assert_eq!(
+        cover.3, "jpeg",
+        "kept as a JPEG, not raw pixels: {images:?}"
+    );
+    assert!(cover.0 >= 2, "on the case's page: {images:?}");
+    assert_eq!(images.len(), 1, "the cover once: {images:?}");
+    assert!(
+        squeeze(&text_pages).contains("社区食堂温暖老人"),
+        "the case is printed"
+    );
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(
+        !bytes.windows(6).any(|w| w == b"Exif\0\0"),
+        "no EXIF (with the original's GPS position) in the PDF"
+    );
+    // Sensible size: the JPEG plus fonts and text; smaller than the photo's raw pixels
+    // (900 × 1200 × 3 = 3.2 MB), which a PDF that decoded the photo would carry.
+    let size = bytes.len() as u64;
+    eprintln!(
+        "PDF with one cover photo: {} KB, the photo {} KB",
+        size / 1024,
+        cover.4 / 1024
+    );
+    assert!(cover.4 < 400 * 1024, "the cover is {} bytes", cover.4);
+    assert!(
+        size < 1024 * 1024,
+        "a 3-page PDF with one photo is {size} bytes"
+    );
 }
 
 #[test]

@@ -211,6 +211,45 @@ fn cards_sharing_and_open_data_carry_the_cover() {
 }
 
 #[test]
+fn search_results_carry_the_covers_smallest_thumbnail() {
+    let site = built();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(["search", "--json", "--root"])
+        .arg(site.root())
+        .arg("四川")
+        .output()
+        .expect("casebook search");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let hits = v["hits"].as_array().cloned().unwrap_or_default();
+    let with_cover = hits
+        .iter()
+        .find(|h| h["url"] == "cases/shitang/")
+        .unwrap_or_else(|| panic!("the case with a cover is found: {v}"));
+    // The cover is 900 wide: its variants are 480 and 900; the thumbnail is the 480.
+    let webp = with_cover["thumb"]["webp"].as_str().unwrap_or_default();
+    let fallback = with_cover["thumb"]["fallback"].as_str().unwrap_or_default();
+    assert!(
+        webp.starts_with("photos/cover-") && webp.ends_with("-480.webp"),
+        "{with_cover}"
+    );
+    assert!(
+        fallback.starts_with("photos/cover-") && fallback.ends_with("-480.jpg"),
+        "{with_cover}"
+    );
+    assert!(site.exists(webp) && site.exists(fallback));
+    // A case without a cover has no thumbnail (and no `p` in its display file).
+    assert!(hits.iter().any(|h| h["url"] == "cases/wuzhao/"), "{v}");
+    for h in hits.iter().filter(|h| h["url"] != "cases/shitang/") {
+        assert!(h.get("thumb").is_none(), "{h}");
+    }
+}
+
+#[test]
 fn print_edition_carries_cover_body_and_gallery_photos_as_large_jpegs() {
     let site = built();
     let print = site.read("print/index.html");
@@ -349,6 +388,11 @@ fn bad_photos_are_all_reported_with_file_line_and_image_and_nothing_is_written()
             "content/cases/nosrc.md:7",
             "photo 2 of the gallery has no `src`",
         ),
+        // nosrc.md is left out for its missing `src`, but its other photos are checked.
+        (
+            "content/cases/nosrc.md:6",
+            "\"photos/truncated.jpg\" is damaged or cut short",
+        ),
     ] {
         assert!(
             err.lines().any(|l| l.contains(line) && l.contains(words)),
@@ -356,7 +400,7 @@ fn bad_photos_are_all_reported_with_file_line_and_image_and_nothing_is_written()
         );
     }
     assert!(err.contains("supported formats: JPEG, PNG, WebP"), "{err}");
-    assert!(err.contains("6 errors"), "{err}");
+    assert!(err.contains("7 errors"), "{err}");
     assert_eq!(site.read("index.html"), "previous output");
     // `check` finds the same problems.
     let check = site.run(&["check"]);
@@ -364,6 +408,43 @@ fn bad_photos_are_all_reported_with_file_line_and_image_and_nothing_is_written()
     assert!(
         check.stdout().contains("photos/bomb.png") || check.stderr().contains("photos/bomb.png")
     );
+}
+
+#[test]
+fn a_case_left_out_for_a_front_matter_error_still_has_its_photos_checked() {
+    let site = Site::from_fixture("photos");
+    site.write(
+        "content/cases/two-problems.md",
+        "---\ntitle: 两个问题\ndate: 2024-03-01\nregion: [四川省]\ncover: photos/missing-cover.jpg\ncover_alt: 不存在的封面\ngallery:\n  - {caption: 没有文件}\n  - {src: photos/also-missing.jpg, alt: 也不存在}\n---\n\n正文。\n\n![不存在的图](photos/not-here.jpg)\n",
+    );
+    for run in [site.build(), site.run(&["check"])] {
+        assert!(!run.ok());
+        let out = format!("{}{}", run.stdout(), run.stderr());
+        for (line, words) in [
+            (
+                "content/cases/two-problems.md:8",
+                "photo 1 of the gallery has no `src`",
+            ),
+            (
+                "content/cases/two-problems.md:5",
+                "the cover photo \"photos/missing-cover.jpg\" does not exist",
+            ),
+            (
+                "content/cases/two-problems.md:9",
+                "the gallery photo \"photos/also-missing.jpg\" does not exist",
+            ),
+            (
+                "content/cases/two-problems.md:14",
+                "the image \"photos/not-here.jpg\" does not exist",
+            ),
+        ] {
+            assert!(
+                out.lines().any(|l| l.contains(line) && l.contains(words)),
+                "expected `{line}: … {words}` in:\n{out}"
+            );
+        }
+        assert!(out.contains("4 errors"), "{out}");
+    }
 }
 
 #[test]

@@ -11,7 +11,7 @@
 //! `CASEBOOK_SKIP_NODE=1` is set.
 
 use casebook::search::index::{build_with, doc_order, Layout};
-use casebook::search::{search_with, Request, Results, SearchDoc, Sort};
+use casebook::search::{search_with, Request, Results, SearchDoc, Sort, Thumb};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -147,6 +147,14 @@ fn doc(rng: &mut Rng, i: usize) -> SearchDoc {
         date: format!("{year}-0{}-1{}", 1 + rng.below(3), rng.below(3)),
         region,
         facets,
+        // Some cases have a cover, shown as a thumbnail beside the result.
+        thumb: rng.chance(40).then(|| Thumb {
+            webp: format!("photos/c{i}-0a1b-480.webp"),
+            fallback: format!(
+                "photos/c{i}-0a1b-480.{}",
+                if i.is_multiple_of(3) { "png" } else { "jpg" }
+            ),
+        }),
     }
 }
 
@@ -347,6 +355,7 @@ fn difference(rust: &Results, js: &Value, display: usize) -> Option<String> {
         .map(|h| {
             json!({
                 "u": h.url, "t": h.title, "d": h.date, "r": h.region,
+                "p": h.thumb.as_ref().map(|t| json!([t.webp, t.fallback])),
                 "parts": h.snippet.as_ref().map_or(json!([]), |s| json!(s.parts)),
             })
         })

@@ -44,6 +44,9 @@ struct Mention<'a> {
     /// The description given, if any (`None`: no alt text at all).
     alt: Option<String>,
     alt_hint: &'static str,
+    /// Named by a file left out for front-matter errors: its links are not checked, so a
+    /// missing image in its text is reported here.
+    in_rejected: bool,
 }
 
 impl SitePhotos {
@@ -75,6 +78,16 @@ impl SitePhotos {
         }
         for src in &v.collections {
             mentions.extend(in_body(src));
+        }
+        // Files left out for other errors: their photos' problems are reported in the same
+        // run, but nothing of them is published.
+        for (src, named) in &v.rejected {
+            let start = mentions.len();
+            mentions.extend(named.iter().map(|f| from_field(src, f)));
+            mentions.extend(in_body(src));
+            for m in &mut mentions[start..] {
+                m.in_rejected = true;
+            }
         }
         let mut site = SitePhotos {
             root: root.to_path_buf(),
@@ -134,7 +147,7 @@ impl SitePhotos {
             };
             match self.by_path.get(&path) {
                 // A missing image in the text is the link pass's ("leads nowhere").
-                Some(Err(PhotoError::Missing)) if m.what == "image" => {}
+                Some(Err(PhotoError::Missing)) if m.what == "image" && !m.in_rejected => {}
                 Some(Err(e)) => diags.push(
                     Diagnostic::error(
                         &m.src.rel,
@@ -258,6 +271,7 @@ fn from_field<'a>(src: &'a SourceFile, f: &PhotoField) -> Mention<'a> {
         field: Some(f.field),
         alt: f.alt.clone().or_else(|| f.caption.clone()),
         alt_hint,
+        in_rejected: false,
     }
 }
 
@@ -289,6 +303,7 @@ fn in_body(src: &SourceFile) -> Vec<Mention<'_>> {
                         field: None,
                         alt: Some(alt),
                         alt_hint: "describe the photo between the brackets, like `![志愿者在厨房备餐](photos/a.jpg)`",
+                        in_rejected: false,
                     });
                 }
             }

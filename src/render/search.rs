@@ -5,7 +5,7 @@
 use super::{Output, Renderer};
 use crate::error::Result;
 use crate::model::Case;
-use crate::search::{codec, index, SearchDoc};
+use crate::search::{codec, index, SearchDoc, Thumb};
 use rayon::prelude::*;
 use serde_json::json;
 
@@ -48,6 +48,14 @@ pub fn search_doc(case: &Case) -> SearchDoc {
         date: m.date.format("%Y-%m-%d").to_string(),
         region: m.region.clone(),
         facets,
+        thumb: case
+            .cover
+            .as_ref()
+            .and_then(|f| f.photo.variants.first())
+            .map(|v| Thumb {
+                webp: v.webp.clone(),
+                fallback: v.fallback.clone(),
+            }),
     }
 }
 

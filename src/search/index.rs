@@ -590,7 +590,10 @@ fn write_display<E: Send>(
             .chunks(REST_CHARS)
             .map(|c| c.iter().collect())
             .collect();
-        let v = json!({"u": d.url, "t": d.title, "d": d.date, "r": d.region, "s": d.summary, "b": head, "m": rest.len()});
+        let mut v = json!({"u": d.url, "t": d.title, "d": d.date, "r": d.region, "s": d.summary, "b": head, "m": rest.len()});
+        if let Some(t) = &d.thumb {
+            v["p"] = json!([t.webp, t.fallback]);
+        }
         let name = format!("doc/{id}");
         sink(file(&name, codec::js_file(&name, &codec::json_for_js(&v))))?;
         for (j, chunk) in rest.iter().enumerate() {

@@ -28,7 +28,7 @@
 //! - `f/<key>.js`: a compact per-case facet column; `fn/<key>-<n>.js`: facet value names in
 //!   chunks, fetched only for the values shown.
 //! - `doc/<id>.js`: display data of one case (url, title, date, region, summary, the start
-//!   of the body), fetched only for results shown; `doc/<id>-<j>.js`: further chunks of the
+//!   of the body, the cover's smallest thumbnail), fetched only for results shown; `doc/<id>-<j>.js`: further chunks of the
 //!   body, fetched one by one only while no match for the snippet has shown up.
 //!
 //! Case ids are assigned newest first, so "newest first" is "lowest id first".
@@ -64,6 +64,17 @@ pub struct SearchDoc {
     /// `region` are a path, broad -> narrow (`宁夏回族自治区`, `银川市`); the index stores
     /// them as hierarchical values `宁夏回族自治区`, `宁夏回族自治区/银川市`.
     pub facets: Vec<(String, Vec<String>)>,
+    /// The cover's smallest thumbnail, for display beside the result.
+    pub thumb: Option<Thumb>,
+}
+
+/// A result's thumbnail: the smallest published variant of the case's cover, as WebP and
+/// as its JPEG or PNG fallback (site-relative addresses). In the display file as `"p":
+/// [webp, fallback]`; a case without a cover has no `"p"`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Thumb {
+    pub webp: String,
+    pub fallback: String,
 }
 
 /// One file of the written index.

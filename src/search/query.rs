@@ -46,6 +46,9 @@ pub struct Hit {
     pub title: String,
     pub date: String,
     pub region: Vec<String>,
+    /// The cover's thumbnail, if the case has a cover.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thumb: Option<super::Thumb>,
     pub snippet: Option<Snippet>,
 }
 
@@ -198,6 +201,7 @@ pub fn search_with(site_dir: &Path, req: &Request) -> Result<Results, SearchErro
             title: String::new(),
             date: String::new(),
             region: Vec::new(),
+            thumb: None,
             snippet: None,
         };
         if i < req.display {
@@ -215,6 +219,13 @@ pub fn search_with(site_dir: &Path, req: &Request) -> Result<Results, SearchErro
                         .collect()
                 })
                 .unwrap_or_default();
+            h.thumb = match (v["p"][0].as_str(), v["p"][1].as_str()) {
+                (Some(webp), Some(fallback)) => Some(super::Thumb {
+                    webp: webp.to_string(),
+                    fallback: fallback.to_string(),
+                }),
+                _ => None,
+            };
             let (mut body, summary) = (s("b"), s("s"));
             // Further chunks of the body, one at a time, until a match shows.
             let chunks = v["m"].as_u64().unwrap_or(0);

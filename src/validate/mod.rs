@@ -1,7 +1,8 @@
 //! Validate: turns loaded sources into typed metadata, recording every problem.
 //!
 //! Input: [`Sources`](crate::load::Sources). Output: [`Validated`], which holds only the
-//! files whose metadata is usable. Checks that need the whole site (duplicate slugs) are
+//! files whose metadata is usable, and the photos named by the files left out (their
+//! problems are reported in the same run). Checks that need the whole site (duplicate slugs) are
 //! here too; link checking needs rendered Markdown and lives in the model stage.
 
 pub mod case;
@@ -53,33 +54,49 @@ pub struct Validated {
     pub organizations: BTreeMap<String, Organization>,
     /// Organizations named by cases but missing from the data file are warned about.
     pub organizations_file: Option<String>,
+    /// Cases, pages and the introduction left out for errors in their front matter, with
+    /// the photos their front matter names as far as it can be read: their photos are
+    /// still checked, so every problem is reported in the same run.
+    pub rejected: Vec<(SourceFile, Vec<PhotoField>)>,
 }
 
 /// Validates everything; draft cases are dropped unless `drafts` is set.
 pub fn validate(sources: Sources, drafts: bool, diags: &Diagnostics) -> Validated {
-    let (mut cases, left_out): (Vec<(SourceFile, CaseMeta)>, Vec<_>) = sources
+    let checked: Vec<(SourceFile, Result<CaseMeta, Vec<PhotoField>>)> = sources
         .cases
         .into_par_iter()
-        .filter_map(|src| {
-            let meta = validate_case(&src, diags)?;
-            Some((src, meta))
+        .map(|src| {
+            let meta = validate_case(&src, diags).ok_or_else(|| photos::named_anyway(&src, true));
+            (src, meta)
         })
-        .partition(|(_, m)| drafts || !m.draft);
+        .collect();
+    let mut rejected = Vec::new();
+    let mut usable = Vec::new();
+    for (src, meta) in checked {
+        match meta {
+            Ok(meta) => usable.push((src, meta)),
+            Err(named) => rejected.push((src, named)),
+        }
+    }
+    let (mut cases, left_out): (Vec<(SourceFile, CaseMeta)>, Vec<_>) =
+        usable.into_iter().partition(|(_, m)| drafts || !m.draft);
     let draft_slugs = left_out.into_iter().map(|(_, m)| m.slug).collect();
     check_duplicate_slugs(
         cases.iter().map(|(s, m)| (s, m.slug.as_str())),
         "case",
         diags,
     );
-    let pages: Vec<(SourceFile, PageMeta)> = sources
-        .pages
-        .into_iter()
-        .filter_map(|src| {
-            let stem = src.stem();
-            let meta = with_fields(&src, diags, |f| read_page(f, &stem))?;
-            Some((src, meta))
-        })
-        .collect();
+    let mut pages: Vec<(SourceFile, PageMeta)> = Vec::new();
+    for src in sources.pages {
+        let stem = src.stem();
+        match with_fields(&src, diags, |f| read_page(f, &stem)) {
+            Some(meta) => pages.push((src, meta)),
+            None => {
+                let named = photos::named_anyway(&src, false);
+                rejected.push((src, named));
+            }
+        }
+    }
     check_duplicate_slugs(
         pages.iter().map(|(s, m)| (s, m.slug.as_str())),
         "page",
@@ -97,8 +114,15 @@ pub fn validate(sources: Sources, drafts: bool, diags: &Diagnostics) -> Validate
                 description: f.text("description", "一句话介绍"),
                 cover: photos::cover(f),
             })
-        })?;
-        Some((src, meta))
+        });
+        match meta {
+            Some(meta) => Some((src, meta)),
+            None => {
+                let named = photos::named_anyway(&src, false);
+                rejected.push((src, named));
+                None
+            }
+        }
     });
     check_collection_names(&sources.collections, diags);
     let organizations_file = sources.organizations.as_ref().map(|d| d.rel.clone());
@@ -120,6 +144,7 @@ pub fn validate(sources: Sources, drafts: bool, diags: &Diagnostics) -> Validate
         draft_slugs,
         organizations,
         organizations_file,
+        rejected,
     }
 }
 
@@ -164,6 +189,19 @@ pub(crate) fn with_fields<T>(
     } else {
         out
     }
+}
+
+/// Runs `read` over `src`'s front matter without reporting anything, for a file already
+/// rejected (its problems were reported when it was validated). `None` when the front
+/// matter is not a mapping at all.
+pub(crate) fn read_quietly<T>(src: &SourceFile, read: impl FnOnce(&mut Fields<'_>) -> T) -> Option<T> {
+    let map = match serde_yaml::from_str::<Value>(&src.yaml) {
+        Ok(Value::Mapping(m)) => m,
+        Ok(Value::Null) => Mapping::new(),
+        _ => return None,
+    };
+    let mut f = Fields::new(map, &src.yaml, &src.rel, src.yaml_line);
+    Some(read(&mut f))
 }
 
 const PAGE_FIELDS: &[&str] = &[

@@ -4,6 +4,7 @@
 
 use super::case::{item_text, nth_item_line};
 use super::fields::{describe, Fields};
+use crate::load::SourceFile;
 use serde_yaml::Value;
 
 /// One photo named in front matter.
@@ -34,6 +35,21 @@ pub fn cover(f: &mut Fields<'_>) -> Option<PhotoField> {
         caption: None,
         field: "cover",
     })
+}
+
+/// The cover and gallery photos a file rejected for other front-matter errors names, as far
+/// as its front matter can be read (entries that cannot be read are left out; they were
+/// reported when the file was validated).
+/// Only cases have a gallery (`with_gallery`).
+pub fn named_anyway(src: &SourceFile, with_gallery: bool) -> Vec<PhotoField> {
+    super::read_quietly(src, |f| {
+        let mut named: Vec<PhotoField> = cover(f).into_iter().collect();
+        if with_gallery {
+            named.extend(gallery(f));
+        }
+        named
+    })
+    .unwrap_or_default()
 }
 
 /// `gallery:`, a list of `{src, caption, alt}` entries (or plain paths).

@@ -4,7 +4,7 @@
 //     {"q": "社工 站", "filters": [["region", "宁夏回族自治区"]], "sort": "date", "display": 10}]}]}
 // and prints one JSON array per site, one result per query:
 //   {"total", "hits": [[id, score, unrounded score]], "facets": [{key, values}], "shown":
-//    [{"u", "t", "d", "r", "parts"}]} or {"error": "..."}.
+//    [{"u", "t", "d", "r", "p", "parts"}]} or {"error": "..."}.
 // The page is a stand-in: index files are "loaded" through the same <script> injection the
 // browser uses, read from disk and run with `window` bound to this site's engine.
 "use strict";
@@ -53,7 +53,7 @@ async function query(e, q) {
   const shown = [];
   for (const h of res.hits.slice(0, q.display)) {
     const x = await e.displayDoc(h[0], res.terms);
-    shown.push({ u: x.d.u, t: x.d.t, d: x.d.d, r: x.d.r, parts: e.snippetParts(x.body, x.more, x.d.s, res.terms) });
+    shown.push({ u: x.d.u, t: x.d.t, d: x.d.d, r: x.d.r, p: x.d.p || null, parts: e.snippetParts(x.body, x.more, x.d.s, res.terms) });
   }
   return {
     total: res.hits.length,

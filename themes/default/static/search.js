@@ -634,16 +634,34 @@
       if (my !== seq) return;
       docs.forEach(function (x) {
         var d = x.d, li = el("li", "search-hit"), a = el("a", "search-title", d.t);
+        /* The cover's smallest thumbnail, as on the cards: its box has a fixed width and
+           aspect ratio (search.css), so the result does not move when the photo arrives. */
+        if (d.p) {
+          var thumb = el("div", "card-thumb search-thumb"), pic = el("picture"), src = el("source"), img = el("img");
+          src.type = "image/webp";
+          src.srcset = link(d.p[0]);
+          img.src = link(d.p[1]);
+          img.alt = "";
+          img.loading = "lazy";
+          img.decoding = "async";
+          pic.appendChild(src);
+          pic.appendChild(img);
+          thumb.appendChild(pic);
+          li.appendChild(thumb);
+          li.className += " has-thumb";
+        }
+        var body = el("div", "search-body");
         a.href = link(d.u);
-        li.appendChild(a);
+        body.appendChild(a);
         var meta = [d.r.join(" · "), d.d].filter(Boolean).join(" · ");
-        li.appendChild(el("p", "search-meta muted", meta));
+        body.appendChild(el("p", "search-meta muted", meta));
         var parts = snippetParts(x.body, x.more, d.s, res.terms);
         if (parts.length) {
           var p = el("p", "search-snippet");
           parts.forEach(function (part) { p.appendChild(part[1] ? el("mark", null, part[0]) : document.createTextNode(part[0])); });
-          li.appendChild(p);
+          body.appendChild(p);
         }
+        li.appendChild(body);
         list.appendChild(li);
       });
       moreBtn.hidden = shown >= res.hits.length;
