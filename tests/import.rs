@@ -587,6 +587,80 @@ fn web_articles_keep_the_article_only() {
     assert!(!text.contains("首页") && !text.contains("版权所有") && !text.contains("var x"));
 }
 
+/// A page as a browser's "Save page as… complete" writes it: `<name>.html` and its
+/// images in `<name>_files/`, named by percent-encoded relative addresses.
+#[test]
+fn web_articles_bring_their_saved_images() {
+    let site = Site::from_fixture("basic");
+    let saved = site.root().join("saved");
+    std::fs::create_dir_all(saved.join("晋江_files")).expect("saved folder");
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(6, 4, image::Rgb([30, 140, 90]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .expect("png");
+    std::fs::write(saved.join("晋江_files/走访 1.png"), &png).expect("png file");
+    // Beside the site, not beside the page: never copied.
+    std::fs::write(site.root().join("secret.png"), &png).expect("outside file");
+    let file = saved.join("晋江.html");
+    std::fs::write(
+        &file,
+        r#"<!doctype html><html><head><meta charset="utf-8"><meta name="date" content="2024-05-06"></head>
+<body><article><h1>福建晋江：社工入户走访困难群众</h1>
+<p>近年来，晋江市民政局组织社工入户走访困难群众。</p>
+<figure><img src="./%E6%99%8B%E6%B1%9F_files/%E8%B5%B0%E8%AE%BF%201.png" alt="社工入户走访"><figcaption>社工在入户走访</figcaption></figure>
+<p>走访之后建立台账。<img src="https://mmbiz.example.com/photo.jpg" alt="远程"></p>
+<p><img src="../secret.png"></p>
+<p>持续跟进服务。</p></article></body></html>"#,
+    )
+    .expect("html");
+    let run = import(&site, &[file.to_str().expect("path"), "--into", "h"]);
+    run.assert_ok();
+    let out = run.stdout();
+    let d = drafts(&site, "h");
+    assert_eq!(d.len(), 1);
+    let (name, text) = &d[0];
+    let slug = name.trim_end_matches(".md");
+    let img = format!("images/{slug}-1.png");
+    // At its place: after the first paragraph, before the caption and the next one.
+    let at = text
+        .find(&format!("![社工入户走访]({img})"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        text.find("组织社工入户走访困难群众")
+            .is_some_and(|p| p < at),
+        "{text}"
+    );
+    assert!(
+        text.find("*社工在入户走访*").is_some_and(|p| p > at),
+        "{text}"
+    );
+    assert!(
+        !text.contains("mmbiz") && !text.contains("secret"),
+        "{text}"
+    );
+    assert!(!text.contains("](image:"), "{text}");
+    let copied = site.root().join("content/cases/h").join(&img);
+    assert_eq!(std::fs::read(&copied).expect("copied image"), png);
+    assert_eq!(
+        std::fs::read_dir(copied.parent().expect("images folder"))
+            .expect("images")
+            .count(),
+        1,
+        "only the image beside the page is copied"
+    );
+    assert!(out.contains("1 image"), "{out}");
+    assert!(
+        out.contains("note: image not copied, add it by hand: https://mmbiz.example.com/photo.jpg (an address on the web"),
+        "{out}"
+    );
+    assert!(
+        out.contains("note: image not copied, add it by hand: ../secret.png (the file ../secret.png is outside the folder of 晋江.html"),
+        "{out}"
+    );
+    let check = site.run(&["check", "--drafts"]);
+    assert!(check.stdout().contains(" 0 errors"), "{}", check.stdout());
+}
+
 #[test]
 fn a_folder_that_is_not_a_site_is_refused() {
     let site = Site::empty();

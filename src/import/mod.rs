@@ -195,6 +195,9 @@ fn import_source(
                 }
             }
         }
+        // An image shown twice is one file.
+        images.sort_unstable();
+        images.dedup();
         let text = format!(
             "{}\n{}",
             draft::front_matter(&f, &slug, opts.today),

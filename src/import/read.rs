@@ -72,7 +72,7 @@ pub fn read(path: &Path) -> Result<Source, ImportError> {
             Ok(s)
         }
         "docx" => docx::read(&bytes).map_err(|(m, h)| err(m, h)),
-        "html" | "htm" => Ok(html::read(&decode(&bytes).0)),
+        "html" | "htm" => Ok(html::read(&decode(&bytes).0, path)),
         "doc" => Err(err(
             "is an old Word 97-2003 document (.doc), which casebook cannot read".into(),
             "open it in Word or WPS and save it as .docx (Word document), then import the .docx",
