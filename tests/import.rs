@@ -659,6 +659,18 @@ fn web_articles_bring_their_saved_images() {
     );
     let check = site.run(&["check", "--drafts"]);
     assert!(check.stdout().contains(" 0 errors"), "{}", check.stdout());
+    // Importing the folder: the frame a browser saved into 晋江_files/ is no article.
+    std::fs::write(saved.join("晋江_files/frame.html"), "<p>广告</p>").expect("frame");
+    let run = import(
+        &site,
+        &[saved.to_str().expect("path"), "--into", "f", "--dry-run"],
+    );
+    run.assert_ok();
+    assert!(
+        run.stdout().contains("would write 1 draft from 1 source"),
+        "{}",
+        run.stdout()
+    );
 }
 
 #[test]

@@ -130,6 +130,7 @@ fn expand(sources: &[PathBuf]) -> Vec<PathBuf> {
                 .into_iter()
                 .filter_map(Result::ok)
                 .filter(|e| e.file_type().is_file() && read::is_importable(e.path()))
+                .filter(|e| !in_saved_page_files(e.path()))
                 .map(|e| e.into_path())
                 .collect();
             files.sort();
@@ -139,6 +140,22 @@ fn expand(sources: &[PathBuf]) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// True for a file inside the `<name>_files/` folder a browser saves beside
+/// `<name>.html` (its frames and images, not articles of their own).
+fn in_saved_page_files(path: &Path) -> bool {
+    path.ancestors().skip(1).any(|dir| {
+        let (Some(name), Some(parent)) = (dir.file_name(), dir.parent()) else {
+            return false;
+        };
+        let Some(page) = name.to_str().and_then(|n| n.strip_suffix("_files")) else {
+            return false;
+        };
+        ["html", "htm"]
+            .iter()
+            .any(|ext| parent.join(format!("{page}.{ext}")).is_file())
+    })
 }
 
 fn import_source(
