@@ -48,9 +48,16 @@ pub fn read(bytes: &[u8]) -> Result<Source, Problem> {
             .to_ascii_lowercase();
         match part_bytes(&mut zip, &name) {
             Some(bytes) => source.images.push(Image { ext, bytes }),
-            None => source
-                .notes
-                .push(format!("an image ({target}) is missing from the document")),
+            None => {
+                // Kept as an empty place, so the images after it keep their numbers.
+                source.images.push(Image {
+                    ext,
+                    bytes: Vec::new(),
+                });
+                source
+                    .notes
+                    .push(format!("an image ({target}) is missing from the document"))
+            }
         }
     }
     source.lines = body.lines;

@@ -144,9 +144,19 @@ fn resolve_images(text: &str, image_name: &dyn Fn(usize) -> Option<String>) -> S
         out.push_str(&rest[..p + 2]);
         let after = &rest[p + 8..];
         let end = after.find(')').unwrap_or(after.len());
-        let name = after[..end].parse::<usize>().ok().and_then(image_name);
-        out.push_str(&name.unwrap_or_default());
-        rest = &after[end..];
+        match after[..end].parse::<usize>().ok().and_then(image_name) {
+            Some(name) => {
+                out.push_str(&name);
+                rest = &after[end..];
+            }
+            // An image that could not be kept leaves no empty `![]()` behind.
+            None => {
+                if let Some(start) = out.rfind("![") {
+                    out.truncate(start);
+                }
+                rest = after[end..].strip_prefix(')').unwrap_or(&after[end..]);
+            }
+        }
     }
     out.push_str(rest);
     out
@@ -186,4 +196,18 @@ fn pinyin_of(s: &str, n: usize) -> String {
         .take(n)
         .filter_map(|c| c.to_pinyin().map(|p| p.plain()))
         .collect()
+}
+
+#[cfg(test)]
+mod image_tests {
+    use super::resolve_images;
+
+    #[test]
+    fn images_keep_their_numbers_and_a_missing_one_leaves_nothing() {
+        let name = |n: usize| (n != 1).then(|| format!("images/a-{}.png", n + 1));
+        assert_eq!(
+            resolve_images("前![](image:0)中![图](image:1)后![](image:2)", &name),
+            "前![](images/a-1.png)中后![](images/a-3.png)"
+        );
+    }
 }

@@ -196,7 +196,7 @@ fn import_source(
         let file = free_path(&dir, &slug);
         let mut images = Vec::new();
         let image_name = |n: usize| {
-            let img = source.images.get(n)?;
+            let img = source.images.get(n).filter(|i| !i.bytes.is_empty())?;
             Some(format!("images/{slug}-{}.{}", n + 1, img.ext))
         };
         for b in &a.blocks {
