@@ -460,3 +460,38 @@ fn a_photo_path_that_climbs_out_of_the_site_is_refused() {
         ],
     );
 }
+
+/// `--root mysite`, relative to where casebook runs, is confined as well as an absolute one.
+#[cfg(unix)]
+#[test]
+fn links_out_of_a_site_named_by_a_relative_root_are_refused() {
+    use std::os::unix::fs::symlink;
+    let site = Site::from_fixture("basic");
+    symlink("/etc/passwd", site.root().join("static/passwd.txt")).expect("link");
+    let (Some(parent), Some(name)) = (site.root().parent(), site.root().file_name()) else {
+        panic!("the test site has a parent folder");
+    };
+    let out = parent.join("relative-root-out");
+    let run = common::Run(
+        std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
+            .current_dir(parent)
+            .arg("build")
+            .arg("--root")
+            .arg(name)
+            .arg("--out")
+            .arg(&out)
+            .output()
+            .expect("run casebook"),
+    );
+    assert!(!run.ok(), "the build should fail:\n{}", run.stderr());
+    assert!(
+        run.stderr()
+            .contains("static/passwd.txt: is a link to /etc/passwd"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        !out.join("passwd.txt").exists(),
+        "nothing of the link is published"
+    );
+}

@@ -27,7 +27,14 @@ impl Confine {
     /// Where `path` really leads, when that is outside the site's folder. A path that
     /// does not exist is not outside: reading it reports that it is missing.
     pub fn outside(&self, path: &Path) -> Option<PathBuf> {
-        let real = std::fs::canonicalize(self.root.join(path)).ok()?;
+        // Callers pass paths under the root (or absolute ones); a relative root such as
+        // `--root mysite` must not be joined twice.
+        let full = if path.is_absolute() || path.starts_with(&self.root) {
+            path.to_path_buf()
+        } else {
+            self.root.join(path)
+        };
+        let real = std::fs::canonicalize(full).ok()?;
         (!real.starts_with(&self.real_root)).then_some(real)
     }
 
