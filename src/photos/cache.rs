@@ -44,7 +44,7 @@ fn photo(dir: &Path, stem: &str, key: &str, bytes: u64, sizes: &[(u32, u32)], pn
     let top = variants.last().map_or((0, 0), |v| (v.width, v.height));
     let src = variants
         .iter()
-        .find(|v| v.width >= 960)
+        .find(|v| v.width >= super::WIDTHS[1])
         .or(variants.last())
         .map(|v| v.fallback.clone())
         .unwrap_or_default();

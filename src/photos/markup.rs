@@ -4,6 +4,7 @@
 //! Templates build the same markup for covers, cards and galleries (`photos.html`).
 
 use super::Photo;
+use crate::theme::escape_html as escape;
 use std::fmt::Write;
 
 /// `sizes` of a photo in a page's text column (`.prose` is at most 46rem wide). The print
@@ -51,20 +52,6 @@ pub fn figure(photo: &Photo, root: &str, alt: &str, caption: Option<&str>) -> St
         let _ = write!(out, "<figcaption>{}</figcaption>", escape(c));
     }
     out.push_str("</figure>\n");
-    out
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
     out
 }
 

@@ -35,7 +35,10 @@ pub const EXTENSIONS: &[&str] = &[
     "jpg", "jpeg", "png", "webp", "gif", "tif", "tiff", "bmp", "heic", "heif", "avif",
 ];
 /// Changes whenever the encoders' output would change, so old cache entries are unused.
-const SETTINGS: &str = "v1 widths=480,960,1600 webp=78 jpeg=80 lanczos3";
+/// (Bump `v1` when the code's output changes; the numbers follow the constants above.)
+fn settings() -> String {
+    format!("v1 widths={WIDTHS:?} webp={WEBP_QUALITY} jpeg={JPEG_QUALITY} lanczos3")
+}
 
 /// One published size of a photo.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -103,6 +106,8 @@ pub enum PhotoError {
         height: u32,
     },
     Unreadable(String),
+    /// The small copies could not be saved in `.casebook-cache/`.
+    Cache(String),
     /// A link (or `..`) that leads out of the site's folder, to where it leads.
     Outside(std::path::PathBuf),
 }
@@ -120,6 +125,9 @@ impl PhotoError {
                 MAX_PIXELS / 1_000_000
             ),
             PhotoError::Unreadable(e) => format!("cannot be read: {e}"),
+            PhotoError::Cache(e) => format!(
+                "could not be saved as small copies in the site's .casebook-cache folder ({e})"
+            ),
             PhotoError::Outside(real) => format!(
                 "leads to {}, outside the site's folder, so casebook does not read or publish it",
                 real.display()
@@ -137,6 +145,7 @@ impl PhotoError {
             PhotoError::Damaged(_) => "copy the photo again from the camera or phone; opening and re-saving it in an image viewer also repairs most files".into(),
             PhotoError::TooLarge { .. } => "export the photo at a normal size (a phone photo is about 12 megapixels), or check that the file is really a photo".into(),
             PhotoError::Unreadable(_) => "check that the file can be opened and is not locked by another program".into(),
+            PhotoError::Cache(_) => "the photo itself is fine: check that the disk is not full and that files in the site's folder may be changed (deleting .casebook-cache is safe)".into(),
             PhotoError::Outside(_) => "copy the photo into the site (beside the case, or into static/) instead of linking to it".into(),
         }
     }
@@ -149,7 +158,7 @@ pub fn process(path: &Path, cache_root: &Path) -> Result<Arc<Photo>, PhotoError>
         _ if path.is_dir() => PhotoError::NotAnImage,
         _ => PhotoError::Unreadable(e.to_string()),
     })?;
-    let key = cache::key(&bytes, SETTINGS);
+    let key = cache::key(&bytes, &settings());
     let stem = published_stem(path);
     let dir = cache_root.join("photos").join(&key);
     if let Some(photo) = cache::load(&dir, &stem, &key, bytes.len() as u64) {
@@ -158,7 +167,7 @@ pub fn process(path: &Path, cache_root: &Path) -> Result<Arc<Photo>, PhotoError>
     let upright = decode::decode(&bytes)?;
     let encoded = encode::encode_all(upright);
     let photo = cache::store(&dir, &stem, &key, bytes.len() as u64, encoded)
-        .map_err(|e| PhotoError::Unreadable(format!("the photo cache cannot be written: {e}")))?;
+        .map_err(|e| PhotoError::Cache(e.to_string()))?;
     Ok(Arc::new(photo))
 }
 

@@ -64,14 +64,7 @@ pub fn render(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
         }),
         cases: &c.cases,
         group_by: c.meta.group_by,
-        pdf: format!(
-            "{}.pdf",
-            c.url
-                .trim_end_matches('/')
-                .rsplit('/')
-                .next()
-                .unwrap_or_default()
-        ),
+        pdf: format!("{}.pdf", c.meta.slug),
     }));
     books.par_iter().try_for_each(|b| book(r, out, b))
 }
