@@ -687,3 +687,21 @@ fn a_folder_that_is_not_a_site_is_refused() {
     );
     assert!(!site.root().join("content").exists(), "nothing written");
 }
+
+#[test]
+fn into_takes_a_folder_name_inside_content_cases_and_nothing_else() {
+    let site = Site::from_fixture("basic");
+    let path = seed(0);
+    for bad in ["content/cases/2024", "../elsewhere", "/tmp/x"] {
+        let run = import(&site, &[path.to_str().expect("path"), "--into", bad]);
+        assert!(!run.ok(), "--into {bad} should be refused");
+        assert!(
+            run.stderr()
+                .contains("give only the folder's name inside content/cases/"),
+            "{}",
+            run.stderr()
+        );
+    }
+    assert!(!site.root().join("content/cases/content").exists());
+    assert!(!site.root().join("elsewhere").exists());
+}

@@ -19,6 +19,17 @@ pub fn run(opts: &ImportOptions, format: Format) -> anyhow::Result<i32> {
             opts.root.display()
         );
     }
+    if let Some(sub) = &opts.into {
+        let p = std::path::Path::new(sub);
+        let plain = p
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        if !plain || p.starts_with("content") {
+            anyhow::bail!(
+                "--into {sub}: give only the folder's name inside content/cases/, like --into 2024\n  hint: the drafts go to content/cases/<SUBFOLDER>/; leave out content/cases/, `..` and a leading /"
+            );
+        }
+    }
     let report = import::import(opts);
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),

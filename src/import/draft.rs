@@ -31,9 +31,7 @@ pub struct Fields {
 }
 
 /// A YAML scalar that is always read back as this exact text.
-fn q(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| format!("\"{}\"", s.replace('"', "'")))
-}
+use crate::scaffold::yaml_string as q;
 
 fn list(items: &[String]) -> String {
     let quoted: Vec<String> = items.iter().map(|s| q(s)).collect();
@@ -182,7 +180,8 @@ pub fn slug(region: Option<&Region>, headline: &str, taken: &HashSet<String>) ->
     };
     let mut candidate = base.clone();
     let mut n = 2;
-    while taken.contains(&candidate) {
+    // `taken` holds slugs as `check` compares them (case and width folded).
+    while taken.contains(&crate::validate::case::slug_key(&candidate)) {
         candidate = format!("{base}-{n}");
         n += 1;
     }

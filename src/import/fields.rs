@@ -144,8 +144,7 @@ pub fn quantities(text: &str) -> (Vec<FoundCount>, Vec<FoundAmount>) {
             {
                 continue;
             }
-            if let Some(rest) = after.strip_prefix('元') {
-                let _ = rest;
+            if after.starts_with('元') {
                 if let Ok(amount) = Amount::parse(&format!("{}元", n.text)) {
                     amounts.push(FoundAmount {
                         source: funder(n.before),

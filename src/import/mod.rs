@@ -14,6 +14,7 @@ pub mod fields;
 pub mod html;
 pub mod read;
 
+use crate::validate::case::slug_key;
 use article::Reading;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -192,7 +193,7 @@ fn import_source(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let slug = draft::slug(f.region.as_ref(), &f.title, taken);
-        taken.insert(slug.clone());
+        taken.insert(slug_key(&slug));
         let file = free_path(&dir, &slug);
         let mut images = Vec::new();
         let image_name = |n: usize| {
@@ -238,11 +239,12 @@ fn write_draft(
     image_name: &dyn Fn(usize) -> Option<String>,
 ) -> Result<(), ImportError> {
     let fail = |what: &Path, e: std::io::Error| {
-        ImportError::new(
-            what,
-            format!("could not be written: {e}"),
-            "check that the site's folder exists and may be written to",
-        )
+        let hint = if e.kind() == std::io::ErrorKind::AlreadyExists {
+            "a file of this name is already there: move it away, then import again"
+        } else {
+            "check that the site's folder exists and may be written to"
+        };
+        ImportError::new(what, format!("could not be written: {e}"), hint)
     };
     std::fs::create_dir_all(dir).map_err(|e| fail(dir, e))?;
     for &n in images {
@@ -251,7 +253,13 @@ fn write_draft(
             if let Some(parent) = p.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| fail(parent, e))?;
             }
-            std::fs::write(&p, &img.bytes).map_err(|e| fail(&p, e))?;
+            // Never over an existing file, like the draft itself.
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&p)
+                .and_then(|mut f| std::io::Write::write_all(&mut f, &img.bytes))
+                .map_err(|e| fail(&p, e))?;
         }
     }
     // create_new: a file made since the name was chosen is still not overwritten.
@@ -476,7 +484,7 @@ impl SiteTerms {
                 continue;
             }
             if let Some(stem) = p.file_stem() {
-                t.slugs.insert(stem.to_string_lossy().into_owned());
+                t.slugs.insert(slug_key(&stem.to_string_lossy()));
             }
             let Ok(text) = std::fs::read_to_string(p) else {
                 continue;
@@ -490,7 +498,7 @@ impl SiteTerms {
                 continue;
             };
             if let Some(s) = m.get("slug").and_then(|v| v.as_str()) {
-                t.slugs.insert(s.to_string());
+                t.slugs.insert(slug_key(s.trim()));
             }
             for (key, into) in [("domains", &mut t.domains), ("tags", &mut t.tags)] {
                 if let Some(serde_yaml::Value::Sequence(seq)) = m.get(key) {

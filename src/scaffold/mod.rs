@@ -117,7 +117,8 @@ fn case_with_slug(cases: &Path, slug: &str) -> Option<PathBuf> {
 }
 
 /// `text` as a double-quoted YAML string (JSON strings are valid YAML).
-fn yaml_string(text: &str) -> String {
+/// A YAML double-quoted string (JSON's string syntax is valid YAML).
+pub(crate) fn yaml_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| format!("\"{}\"", text.replace('"', "'")))
 }
 
