@@ -100,27 +100,10 @@ fn search_results_show_the_cover_thumbnail_and_nothing_moves() {
             20,
         );
         // Every layout shift since the page began (what moved is kept for the message).
-        let shifts = b.execute_async(
-            "const done = arguments[arguments.length - 1];
-             setTimeout(() => {
-               let sum = 0; const what = [];
-               const o = new PerformanceObserver(list => {
-                 for (const e of list.getEntries()) if (!e.hadRecentInput) {
-                   sum += e.value;
-                   what.push(e.value.toFixed(4) + ' ' + e.sources.map(s => s.node &&
-                     (s.node.id || s.node.className || s.node.nodeName)).join(', '));
-                 }
-               });
-               o.observe({type: 'layout-shift', buffered: true});
-               setTimeout(() => { o.disconnect(); done([sum, what]); }, 200);
-             }, 300);",
-            json!([]),
-        );
-        let shift = shifts[0].as_f64().unwrap_or(f64::NAN);
+        let (shift, what) = b.layout_shift(300);
         assert!(
             shift <= 0.01,
-            "{label}: layout shift {shift} while results arrived: {}",
-            shifts[1]
+            "{label}: layout shift {shift} while results arrived: {what}",
         );
         // Only the cover's case has a thumbnail; its box is 3:2 beside the text.
         let boxes = b.execute(

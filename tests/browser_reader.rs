@@ -359,27 +359,10 @@ fn search_filters_fold_above_the_results_on_a_phone_and_nothing_moves() {
         wait_for_search(&b);
         // Let late layout settle, then add up every layout shift since the page began
         // (what moved is kept for the message).
-        let shifts = b.execute_async(
-            "const done = arguments[arguments.length - 1];
-             setTimeout(() => {
-               let sum = 0; const what = [];
-               const o = new PerformanceObserver(list => {
-                 for (const e of list.getEntries()) if (!e.hadRecentInput) {
-                   sum += e.value;
-                   what.push(e.value.toFixed(4) + ' ' + e.sources.map(s => s.node &&
-                     (s.node.id || s.node.className || s.node.nodeName)).join(', '));
-                 }
-               });
-               o.observe({type: 'layout-shift', buffered: true});
-               setTimeout(() => { o.disconnect(); done([sum, what]); }, 200);
-             }, 500);",
-            json!([]),
-        );
-        let shift = shifts[0].as_f64().unwrap_or(f64::NAN);
+        let (shift, what) = b.layout_shift(500);
         assert!(
             shift <= 0.01,
-            "{w}px: layout shift {shift} while results arrived: {}",
-            shifts[1]
+            "{w}px: layout shift {shift} while results arrived: {what}",
         );
         let open = b.execute(
             "return document.getElementById('search-filter-panel').open;",
@@ -443,7 +426,6 @@ fn keyboard_skip_link_visible_focus_reduced_motion_and_dark() {
         );
         // Every control after it shows where the focus is.
         b.goto(&ex.url(""));
-        let mut seen = 0;
         for _ in 0..40 {
             b.press("\u{E004}");
             let v = b.execute(
@@ -455,9 +437,7 @@ fn keyboard_skip_link_visible_focus_reduced_motion_and_dark() {
             );
             assert_eq!(v[1], json!(true), "{w}px: no visible focus on {}", v[0]);
             assert_eq!(v[2], json!(true), "{w}px: focus on a hidden {}", v[0]);
-            seen += 1;
         }
-        assert_eq!(seen, 40);
     }
     set_viewport(&b, DESK);
     let scroll = "return getComputedStyle(document.documentElement).scrollBehavior;";

@@ -20,18 +20,7 @@ fn refused(site: &Site, expected: &[&str]) {
     assert_eq!(check.code(), Some(1), "check:\n{}", check.stdout());
     let build = site.build();
     assert!(!build.ok(), "the build should fail:\n{}", build.stdout());
-    for piece in expected {
-        assert!(
-            check.stdout().contains(piece),
-            "check does not say {piece:?}:\n{}",
-            check.stdout()
-        );
-        assert!(
-            build.stderr().contains(piece),
-            "build does not say {piece:?}:\n{}",
-            build.stderr()
-        );
-    }
+    common::assert_both_say(&check, &build, expected);
 }
 
 // Item 5: links that would run a script.
@@ -471,15 +460,12 @@ fn links_out_of_a_site_named_by_a_relative_root_are_refused() {
     let (Some(parent), Some(name)) = (site.root().parent(), site.root().file_name()) else {
         panic!("the test site has a parent folder");
     };
-    let out = parent.join("relative-root-out");
     let run = common::Run(
         std::process::Command::new(env!("CARGO_BIN_EXE_casebook"))
             .current_dir(parent)
             .arg("build")
             .arg("--root")
             .arg(name)
-            .arg("--out")
-            .arg(&out)
             .output()
             .expect("run casebook"),
     );
@@ -491,7 +477,7 @@ fn links_out_of_a_site_named_by_a_relative_root_are_refused() {
         run.stderr()
     );
     assert!(
-        !out.join("passwd.txt").exists(),
+        !site.public().join("passwd.txt").exists(),
         "nothing of the link is published"
     );
 }

@@ -306,6 +306,10 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site() {
         previous = new;
     }
     eprintln!("seed {seed}: {kept} killed builds left the previous site, {replaced} the new one");
+    assert!(
+        kept > 0,
+        "seed {seed}: no kill landed before a build finished, so nothing was tested"
+    );
 }
 
 /// A stand-in browser that starts and then takes its time, so `casebook pdf` can be

@@ -123,18 +123,7 @@ fn each_other_spelling_is_a_warning_naming_both_files_and_lines() {
         "content/cases/a-shequ.md:6: field `organization`: the organization \"abc公益服务中心\" and the organization \"ABC公益服务中心\" (listed so in data/organizations.yaml, and written so in content/cases/c-shequ.md:6)",
         "content/cases/b-shequ.md:6: field `organization`:",
     ];
-    for piece in expected {
-        assert!(
-            check.stdout().contains(piece),
-            "check does not say {piece:?}:\n{}",
-            check.stdout()
-        );
-        assert!(
-            build.stderr().contains(piece),
-            "build does not say {piece:?}:\n{}",
-            build.stderr()
-        );
-    }
+    common::assert_both_say(&check, &build, &expected);
     let out = check.stdout();
     // Six spellings, and `check`'s typo warning for "NGO." (its own tag, below).
     assert_eq!(out.matches("warning:").count(), 7, "{out}");

@@ -115,3 +115,19 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// `check`'s report and `build`'s errors both name every piece.
+pub fn assert_both_say(check: &Run, build: &Run, pieces: &[&str]) {
+    for piece in pieces {
+        assert!(
+            check.stdout().contains(piece),
+            "check does not say {piece:?}:\n{}",
+            check.stdout()
+        );
+        assert!(
+            build.stderr().contains(piece),
+            "build does not say {piece:?}:\n{}",
+            build.stderr()
+        );
+    }
+}

@@ -231,6 +231,28 @@ impl Browser {
 
     /// Runs an asynchronous script: it ends by calling its last argument with the value
     /// to return (`arguments[arguments.length - 1](v)`).
+    /// Every layout shift since the page began, added up once `settle_ms` have passed,
+    /// with what moved (for a failure message).
+    pub fn layout_shift(&self, settle_ms: u32) -> (f64, Value) {
+        let v = self.execute_async(
+            "const [settle, done] = arguments;
+             setTimeout(() => {
+               let sum = 0; const what = [];
+               const o = new PerformanceObserver(list => {
+                 for (const e of list.getEntries()) if (!e.hadRecentInput) {
+                   sum += e.value;
+                   what.push(e.value.toFixed(4) + ' ' + e.sources.map(s => s.node &&
+                     (s.node.id || s.node.className || s.node.nodeName)).join(', '));
+                 }
+               });
+               o.observe({type: 'layout-shift', buffered: true});
+               setTimeout(() => { o.disconnect(); done([sum, what]); }, 200);
+             }, settle);",
+            json!([settle_ms]),
+        );
+        (v[0].as_f64().unwrap_or(f64::NAN), v[1].clone())
+    }
+
     pub fn execute_async(&self, script: &str, args: Value) -> Value {
         self.cmd(
             "POST",
