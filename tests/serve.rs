@@ -694,3 +694,20 @@ fn a_replaced_photo_is_served_at_once_under_a_new_name() {
     assert_eq!(status, 200, "photos/kitchen-{after}");
     assert!(content_type.starts_with("image/"), "{content_type}");
 }
+
+/// A serve killed with kill -9 cannot clean up: the next serve removes its folder.
+#[cfg(unix)]
+#[test]
+fn a_killed_serves_folder_is_removed_by_the_next_serve() {
+    let site = Site::from_fixture("serve");
+    let mut first = Server::start(site.root(), site.dir.path());
+    let work = first.work_dir();
+    assert!(work.join("site/index.html").is_file(), "{}", work.display());
+    first.signal("KILL");
+    assert!(work.exists(), "a killed serve leaves its folder");
+    let log_dir = tempfile::tempdir().expect("temp dir");
+    let mut second = Server::start(site.root(), log_dir.path());
+    let _ = second.work_dir();
+    assert!(!work.exists(), "{} is still there", work.display());
+    second.signal("TERM");
+}

@@ -152,12 +152,14 @@ pub fn serve(opts: &ServeOptions, stop: &Stop, on: &(dyn Fn(Event<'_>) + Sync)) 
         ip => ip.to_string(),
     };
     let url = format!("http://{host}:{}/", addr.port());
-    let work = std::env::temp_dir().join(format!("casebook-serve-{}", std::process::id()));
-    let label = format!("the working folder {} (in TMPDIR)", work.display());
-    let work = crate::outdir::check_place(&opts.root, &work, &label)?;
-    let _cleanup = RemoveOnDrop(work.clone());
-    *lock(&stop.0.work) = Some(work.clone());
-    let live = LiveDir::new(work.join("site"), work.join("pending"))?;
+    // Locked while in use, removed when serve ends; a killed serve's is swept at the next
+    // start (as pdf's are).
+    let parent = std::env::temp_dir().join("casebook-serve");
+    let label = format!("the working folder {} (in TMPDIR)", parent.display());
+    let parent = crate::outdir::check_place(&opts.root, &parent, &label)?;
+    let work = crate::lock::WorkDir::create(&parent, "run")?;
+    *lock(&stop.0.work) = Some(work.path.clone());
+    let live = LiveDir::new(work.path.join("site"), work.path.join("pending"))?;
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
             status: Status {
@@ -234,14 +236,6 @@ pub fn serve(opts: &ServeOptions, stop: &Stop, on: &(dyn Fn(Event<'_>) + Sync)) 
     *lock(&stop.0.work) = None;
     on(Event::Stopped);
     Ok(())
-}
-
-struct RemoveOnDrop(PathBuf);
-
-impl Drop for RemoveOnDrop {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn bind(ip: IpAddr, port: u16) -> Result<TcpListener> {
