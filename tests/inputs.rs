@@ -158,6 +158,7 @@ fn slugs_the_build_cannot_write_are_refused_by_check_too() {
         &case(&format!("region: [{}]\n", deep.join(", ")), ""),
     );
     site.write("content/pages/bad.md", "---\ntitle: 页\nslug: a/b\n---\n");
+    site.write("content/pages/关于 我们.md", "---\ntitle: 关于\n---\n");
     refused(
         &site,
         &[
@@ -168,6 +169,7 @@ fn slugs_the_build_cannot_write_are_refused_by_check_too() {
             "content/cases/sichuan/con.md:4: field `slug`:",
             "content/cases/sichuan/deep.md:4: field `region`: the region has 800 levels; casebook takes at most 8",
             "content/pages/bad.md:3: field `slug`:",
+            "\"关于 我们\" (the file's name, used as the slug when there is no `slug:`) cannot be used in a web address",
         ],
     );
     for run in [site.run(&["check"]), site.build()] {

@@ -63,19 +63,17 @@ pub const CASE_FIELDS: &[&str] = &[
     "gallery",
 ];
 
-/// Reads a case's fields; `None` when a required field is unusable (problems recorded).
-pub fn read_case(f: &mut Fields<'_>, default_slug: &str) -> Option<CaseMeta> {
-    f.unknown_keys(CASE_FIELDS);
-    let title = f.required_text("title", "金山镇社工站为民服务品牌");
-    let date = f.date("date", true);
+/// `slug:`, or else the file's name; one that cannot be a web address is a problem that
+/// says which of the two it came from. Cases and pages alike.
+pub(crate) fn read_slug(f: &mut Fields<'_>, default_slug: &str, example: &str) -> String {
     let slug = f
-        .text("slug", "jinshan-jincheng")
+        .text("slug", example)
         .unwrap_or_else(|| default_slug.to_string());
     if let Some(problem) = slug_problem(&slug) {
         let from = if f.get("slug").is_some() {
-            String::new()
+            ""
         } else {
-            " (the file's name, used as the slug when there is no `slug:`)".into()
+            " (the file's name, used as the slug when there is no `slug:`)"
         };
         f.problem(
             "slug",
@@ -83,9 +81,18 @@ pub fn read_case(f: &mut Fields<'_>, default_slug: &str) -> Option<CaseMeta> {
                 "\"{}\"{from} cannot be used in a web address: {problem}",
                 slug.escape_debug()
             ),
-            format!("use letters, digits, Chinese characters, `-` and `_` (at most {MAX_SLUG_CHARS}), like `slug: jinshan-jincheng`"),
+            format!("use letters, digits, Chinese characters, `-` and `_` (at most {MAX_SLUG_CHARS}), like `slug: {example}`"),
         );
     }
+    slug
+}
+
+/// Reads a case's fields; `None` when a required field is unusable (problems recorded).
+pub fn read_case(f: &mut Fields<'_>, default_slug: &str) -> Option<CaseMeta> {
+    f.unknown_keys(CASE_FIELDS);
+    let title = f.required_text("title", "金山镇社工站为民服务品牌");
+    let date = f.date("date", true);
+    let slug = read_slug(f, default_slug, "jinshan-jincheng");
     let region = f.text_list("region", "[四川省, 乐山市, 五通桥区]");
     if region.len() > MAX_REGION_DEPTH {
         f.problem(

@@ -219,9 +219,7 @@ fn read_page(f: &mut Fields<'_>, default_slug: &str) -> Option<PageMeta> {
     let title = f.required_text("title", "关于本汇编")?;
     Some(PageMeta {
         title,
-        slug: f
-            .text("slug", "about")
-            .unwrap_or_else(|| default_slug.to_string()),
+        slug: case::read_slug(f, default_slug, "about"),
         date: f.date("date", false),
         description: f.text("description", "一句话介绍"),
         cover: photos::cover(f),
@@ -291,20 +289,8 @@ fn check_reserved_page_slugs(pages: &[(SourceFile, PageMeta)], diags: &Diagnosti
     for (src, meta) in pages {
         let line = crate::load::yaml::line_of_key(&src.yaml, "slug")
             .map_or(src.yaml_line, |l| l + src.yaml_line - 1);
-        if let Some(problem) = case::slug_problem(&meta.slug) {
-            diags.push(
-                Diagnostic::error(
-                    &src.rel,
-                    format!(
-                        "\"{}\" cannot be used in a web address: {problem}",
-                        meta.slug.escape_debug()
-                    ),
-                )
-                .at(line)
-                .field("slug")
-                .hint(format!("use letters, digits, Chinese characters, `-` and `_` (at most {}), like `slug: about`", case::MAX_SLUG_CHARS)),
-            );
-        } else if RESERVED.contains(&case::slug_key(&meta.slug).as_str()) {
+        // A slug that cannot be a web address was reported when the page was read.
+        if RESERVED.contains(&case::slug_key(&meta.slug).as_str()) {
             diags.push(
                 Diagnostic::error(
                     &src.rel,
