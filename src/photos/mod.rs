@@ -37,7 +37,9 @@ pub const EXTENSIONS: &[&str] = &[
 /// Changes whenever the encoders' output would change, so old cache entries are unused.
 /// (Bump `v1` when the code's output changes; the numbers follow the constants above.)
 fn settings() -> String {
-    format!("v1 widths={WIDTHS:?} webp={WEBP_QUALITY} jpeg={JPEG_QUALITY} lanczos3")
+    let widths: Vec<String> = WIDTHS.iter().map(u32::to_string).collect();
+    let widths = widths.join(",");
+    format!("v1 widths={widths} webp={WEBP_QUALITY} jpeg={JPEG_QUALITY} lanczos3")
 }
 
 /// One published size of a photo.
@@ -202,6 +204,15 @@ pub fn is_photo_path(dest: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn settings_text_is_what_published_names_were_made_with() {
+        // Changing it renames every published photo; change it only with the output.
+        assert_eq!(
+            super::settings(),
+            "v1 widths=480,960,1600 webp=78 jpeg=80 lanczos3"
+        );
+    }
+
     use super::*;
 
     #[test]
