@@ -277,11 +277,12 @@ fn search_page_agrees_with_the_engine_on_every_index_layout() {
         .collect();
     let lay = Layout {
         inline_max: 4,
-        own_file_min: 64,
-        own_postings_min: 32,
+        post_inline_max: 32,
+        pack_target: 64,
         ext_min: 16,
         ext_share: usize::MAX,
         shard_target: 256,
+        doc_pack: 2,
         // Levels collected in several passes, as at 100,000 cases.
         pass_bytes: 2000,
     };

@@ -107,6 +107,7 @@ fn huge_counts_in_the_search_meta_are_an_error() {
         .join("meta.js");
     let text = std::fs::read_to_string(&path).expect("meta.js");
     let (name, meta) = codec::parse_js_file(&text).expect("meta parses");
+    let meta: serde_json::Value = serde_json::from_slice(&meta).expect("meta is JSON");
     for (field, value) in [("n", u64::MAX), ("n", 1 << 40)] {
         let mut damaged = meta.clone();
         damaged[field] = value.into();
@@ -115,7 +116,7 @@ fn huge_counts_in_the_search_meta_are_an_error() {
                 f["n"] = value.into();
             }
         }
-        let js = codec::js_file(&name, &codec::json_for_js(&damaged));
+        let js = codec::js_json(&name, &damaged);
         std::fs::write(&path, js).expect("damage");
         for q in ["", "社工"] {
             assert!(

@@ -247,11 +247,12 @@ struct Query {
 fn tiny_layout() -> Layout {
     Layout {
         inline_max: 6,
-        own_file_min: 300,
-        own_postings_min: 100,
+        post_inline_max: 100,
+        pack_target: 300,
         ext_min: 120,
         ext_share: usize::MAX,
         shard_target: 300,
+        doc_pack: 3,
         pass_bytes: 4000,
     }
 }

@@ -140,31 +140,36 @@ pub fn unbase64(s: &str) -> Result<Vec<u8>, Corrupt> {
     BASE64.decode(s).map_err(|_| Corrupt)
 }
 
-/// Wraps a payload as a script: `window.__casebookSearch.add("name",payload);`.
-/// `payload_json` must already be valid JSON (a string literal or an object).
-pub fn js_file(name: &str, payload_json: &str) -> Vec<u8> {
-    let mut s = String::with_capacity(payload_json.len() + name.len() + 40);
-    s.push_str(JS_PREFIX);
-    s.push('"');
-    s.push_str(name);
-    s.push_str("\",");
-    s.push_str(payload_json);
-    s.push_str(");\n");
-    s.into_bytes()
-}
-
-/// Wraps binary data as a base64 string payload: the file of [`js_file`] with the
-/// string `"<base64>"` as its payload, encoded straight into the file's buffer (the
-/// position lists are most of a large index's bytes).
-pub fn js_file_bin(name: &str, data: &[u8]) -> Vec<u8> {
-    let mut s = String::with_capacity(JS_PREFIX.len() + name.len() + data.len() / 3 * 4 + 12);
+/// Wraps a payload as a script: `window.__casebookSearch.add("name","<base64>");`, the
+/// payload (binary, or JSON text) zlib-compressed and then base64-encoded (the readers
+/// inflate it: `search.js` with the browser's `DecompressionStream("deflate")`).
+pub fn js_file(name: &str, payload: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut z = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(payload.len() / 2 + 64),
+        flate2::Compression::new(COMPRESSION),
+    );
+    // Writing into a Vec cannot fail.
+    let compressed = z
+        .write_all(payload)
+        .and_then(|()| z.finish())
+        .unwrap_or_default();
+    let mut s = String::with_capacity(JS_PREFIX.len() + name.len() + compressed.len() / 3 * 4 + 12);
     s.push_str(JS_PREFIX);
     s.push('"');
     s.push_str(name);
     s.push_str("\",\"");
-    BASE64.encode_string(data, &mut s);
+    BASE64.encode_string(&compressed, &mut s);
     s.push_str("\");\n");
     s.into_bytes()
+}
+
+/// zlib level of the index files (0-9).
+pub const COMPRESSION: u32 = 6;
+
+/// [`js_file`] with a JSON payload.
+pub fn js_json(name: &str, v: &serde_json::Value) -> Vec<u8> {
+    js_file(name, v.to_string().as_bytes())
 }
 
 /// Serialises a JSON value for embedding in a script (escapes U+2028/U+2029 and `<`).
@@ -196,16 +201,26 @@ pub fn json_for_js(v: &serde_json::Value) -> String {
     s
 }
 
-/// Reads back a file written by [`js_file`]: returns (name, payload JSON).
-pub fn parse_js_file(text: &str) -> Result<(String, serde_json::Value), Corrupt> {
+/// Reads back a file written by [`js_file`]: returns (name, payload).
+pub fn parse_js_file(text: &str) -> Result<(String, Vec<u8>), Corrupt> {
+    use std::io::Read as _;
     let rest = text.strip_prefix(JS_PREFIX).ok_or(Corrupt)?;
     let rest = rest.trim_end().strip_suffix(");").ok_or(Corrupt)?;
     let rest = rest.strip_prefix('"').ok_or(Corrupt)?;
     let q = rest.find('"').ok_or(Corrupt)?;
     let name = rest[..q].to_string();
     let payload = rest[q + 1..].strip_prefix(',').ok_or(Corrupt)?;
-    let v = serde_json::from_str(payload).map_err(|_| Corrupt)?;
-    Ok((name, v))
+    let b64 = payload
+        .strip_prefix('"')
+        .and_then(|p| p.strip_suffix('"'))
+        .ok_or(Corrupt)?;
+    let compressed = unbase64(b64)?;
+    // Deflate expands at most about 1,032 times: a damaged file cannot ask for more.
+    let mut out = Vec::with_capacity(compressed.len() * 3);
+    flate2::read::ZlibDecoder::new(&compressed[..])
+        .read_to_end(&mut out)
+        .map_err(|_| Corrupt)?;
+    Ok((name, out))
 }
 
 /// Lower-case hex of `v`, at least `width` digits.
@@ -258,14 +273,28 @@ mod tests {
     }
 
     #[test]
-    fn js_files_round_trip() {
-        let v = serde_json::json!({"t": "a</script>\u{2028}"});
-        let f = js_file("doc/1", &json_for_js(&v));
+    fn js_files_round_trip_and_hold_only_base64() {
+        let v = serde_json::json!({"t": "a</script>\u{2028}社工站"});
+        let f = js_json("doc/1", &v);
         let text = String::from_utf8(f).unwrap_or_default();
         assert!(!text.contains("</script>"));
+        assert!(!text.contains('\u{2028}'));
         let (name, back) = parse_js_file(&text).unwrap_or_else(|_| panic!("parse"));
         assert_eq!(name, "doc/1");
-        assert_eq!(back, v);
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&back).ok(),
+            Some(v)
+        );
+        for n in 0..8u8 {
+            let data: Vec<u8> = (0..u32::from(n) * 50)
+                .map(|i| (i * 151 % 251) as u8)
+                .collect();
+            let text = String::from_utf8(js_file("q/00ab", &data)).unwrap_or_default();
+            assert_eq!(
+                parse_js_file(&text).ok(),
+                Some(("q/00ab".to_string(), data))
+            );
+        }
     }
 
     #[test]
@@ -295,15 +324,6 @@ mod tests {
         );
         let plain = serde_json::json!({ "t": "“社工”——" });
         assert_eq!(json_for_js(&plain), plain.to_string());
-    }
-
-    #[test]
-    fn binary_files_hold_the_base64_string() {
-        for n in 0..8u8 {
-            let data: Vec<u8> = (0..n * 5).map(|i| i.wrapping_mul(151)).collect();
-            let want = js_file("q/00ab", &format!("\"{}\"", base64(&data)));
-            assert_eq!(js_file_bin("q/00ab", &data), want);
-        }
     }
 
     #[test]

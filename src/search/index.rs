@@ -9,43 +9,50 @@ use super::tokenize::gram_key;
 use super::{IndexFile, SearchDoc, INDEX_DIR};
 use rayon::prelude::*;
 use serde_json::json;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// Field weights in BM25F order: title, summary, meta, body.
 pub const FIELD_WEIGHTS: [f64; 4] = [3.0, 2.0, 1.5, 1.0];
 /// BM25 saturation constant.
 pub const K1: f64 = 1.2;
-/// Position lists up to this many bytes are stored inline in the `d/` entry.
+/// Position lists (and postings of extensions) up to this many bytes are stored inline,
+/// in the entry that points to them.
 pub const INLINE_MAX: usize = 24;
-/// Position lists larger than this get their own `q/` file.
-pub const OWN_FILE_MIN: usize = 2048;
-/// Doc-level postings larger than this get their own `r/` file.
-pub const OWN_POSTINGS_MIN: usize = 1024;
+/// Doc-level postings of unigrams and bigrams up to this many bytes are stored in their
+/// `d/` entry (a one- or two-token query then needs that one file).
+pub const POST_INLINE_MAX: usize = 1024;
+/// The other lists are packed, in gram order, into `p/<n>` files of about this many bytes
+/// before compression; a larger list has a pack to itself. A pack is fetched whole, so this
+/// is also what a list costs a reader at least.
+pub const PACK_TARGET: usize = 64 * 1024;
 /// Grams whose positions exceed this many bytes get right-extensions (see `invert`)...
 pub const EXT_MIN: usize = 8192;
 /// ... if that is also more than one in this many of the corpus's bigram position bytes,
 /// so that what counts as common does not depend on the size of the corpus.
 pub const EXT_SHARE: usize = 2048;
-/// Target size of a `d/` or `p/` shard before base64.
-pub const SHARD_TARGET: usize = 4 * 1024;
-/// Characters of the body in `doc/<id>.js`; the rest is in `doc/<id>-<j>.js` chunks. Most
-/// case bodies are shorter, so a result usually needs one file (each file costs a creation).
+/// Target size of a `d/` shard before compression.
+pub const SHARD_TARGET: usize = 8 * 1024;
+/// Cases per display file `doc/<n>`.
+pub const DOC_PACK: usize = 4;
+/// Characters of the body in a case's display data; the rest is in `doc/<id>-<j>.js`
+/// chunks. Most case bodies are shorter, so a result usually needs one file.
 pub const HEAD_CHARS: usize = 3000;
 /// Characters per further chunk of the body.
 pub const REST_CHARS: usize = 3000;
 /// Format version, checked by the readers.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Size thresholds of the layout (the defaults are the constants above; tests shrink them
 /// to exercise every layout on small corpora).
 #[derive(Debug, Clone, Copy)]
 pub struct Layout {
     pub inline_max: usize,
-    pub own_file_min: usize,
-    pub own_postings_min: usize,
+    pub post_inline_max: usize,
+    pub pack_target: usize,
     pub ext_min: usize,
     pub ext_share: usize,
     pub shard_target: usize,
+    pub doc_pack: usize,
     /// Position bytes the inversion collects per pass (see `invert::PASS_BYTES`).
     pub pass_bytes: usize,
 }
@@ -54,28 +61,28 @@ impl Default for Layout {
     fn default() -> Self {
         Layout {
             inline_max: INLINE_MAX,
-            own_file_min: OWN_FILE_MIN,
-            own_postings_min: OWN_POSTINGS_MIN,
+            post_inline_max: POST_INLINE_MAX,
+            pack_target: PACK_TARGET,
             ext_min: EXT_MIN,
             ext_share: EXT_SHARE,
             shard_target: SHARD_TARGET,
+            doc_pack: DOC_PACK,
             pass_bytes: PASS_BYTES,
         }
     }
 }
 
-/// Where a gram's positions (or a key's postings) are stored.
+/// Where a list (positions or postings) is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PosLoc {
     None = 0,
     Inline = 1,
-    Shard = 2,
-    Own = 3,
+    Pack = 2,
 }
 
 impl PosLoc {
     pub fn from_code(c: u64) -> Option<PosLoc> {
-        [PosLoc::None, PosLoc::Inline, PosLoc::Shard, PosLoc::Own]
+        [PosLoc::None, PosLoc::Inline, PosLoc::Pack]
             .get(c as usize)
             .copied()
     }
@@ -126,14 +133,9 @@ pub fn shard_name(shard: u32, n: u32) -> String {
     )
 }
 
-/// Name of the own position file of a key.
-pub fn own_file_name(key: &str) -> String {
-    format!("q/{}", hex(codec::fnv1a(key) ^ 0x5bd1_e995, 8))
-}
-
-/// Name of the own postings file of a key.
-pub fn own_postings_name(key: &str) -> String {
-    format!("r/{}", hex(codec::fnv1a(key) ^ 0x2f6b_9a3d, 8))
+/// Name of pack `n`.
+pub fn pack_name(n: u32) -> String {
+    format!("p/{n:x}")
 }
 
 fn file(name: &str, bytes: Vec<u8>) -> IndexFile {
@@ -143,24 +145,39 @@ fn file(name: &str, bytes: Vec<u8>) -> IndexFile {
     }
 }
 
-/// Positional data of one gram and where it goes.
+/// A list and where it went: inline (its bytes kept for the entry) or in a pack.
+#[derive(Default)]
 struct Placed {
-    key: String,
-    /// Empty once written to a file of its own.
-    bytes: Vec<u8>,
+    loc: Option<PosLoc>,
     len: usize,
-    loc: PosLoc,
+    /// The bytes of an inline list.
+    bytes: Vec<u8>,
+    pack: u32,
+    offset: usize,
+}
+
+/// `varint loc`, `varint len`, then the bytes (inline) or `varint pack`, `varint offset`.
+fn put_placed(out: &mut Vec<u8>, p: &Placed) {
+    let loc = p.loc.unwrap_or(PosLoc::None);
+    put_varint(out, loc as u64);
+    put_varint(out, p.len as u64);
+    match loc {
+        PosLoc::None => {}
+        PosLoc::Inline => out.extend_from_slice(&p.bytes),
+        PosLoc::Pack => {
+            put_varint(out, u64::from(p.pack));
+            put_varint(out, p.offset as u64);
+        }
+    }
 }
 
 /// One key of a `d/` shard: a unigram or a bigram.
 struct DEntry {
     key: String,
     df: usize,
-    /// Doc-level postings; empty when they have a file of their own.
-    post: Vec<u8>,
-    post_len: usize,
-    post_own: bool,
-    /// The positions in the placed list (bigrams only).
+    /// Its doc-level postings in the placed lists.
+    post: usize,
+    /// Its positions in the placed lists (bigrams only).
     pos: Option<usize>,
     /// The extension tree (bigrams only).
     tree: Vec<u8>,
@@ -174,35 +191,9 @@ struct Extension {
     pos: usize,
 }
 
-/// Decides where position bytes go; own-file names must be unique, else a shard is used.
-fn place(key: String, bytes: Vec<u8>, own: &mut HashSet<String>, lay: &Layout) -> Placed {
-    let loc = if bytes.len() <= lay.inline_max {
-        PosLoc::Inline
-    } else if bytes.len() > lay.own_file_min && own.insert(own_file_name(&key)) {
-        PosLoc::Own
-    } else {
-        PosLoc::Shard
-    };
-    Placed {
-        key,
-        len: bytes.len(),
-        bytes,
-        loc,
-    }
-}
-
-fn put_placed(out: &mut Vec<u8>, p: &Placed) {
-    put_varint(out, p.loc as u64);
-    put_varint(out, p.len as u64);
-    if p.loc == PosLoc::Inline {
-        out.extend_from_slice(&p.bytes);
-    }
-}
-
 /// Writes one extension tree: `varint n`, then per child `varint tokLen`, token, `varint
-/// df`, its doc-level postings (`varint loc`, `varint len`, inline bytes when inline; stored
-/// under the key `#` + gram key), its positions (same form, under the gram key), and the
-/// child's own tree.
+/// df`, its doc-level postings and its positions (each as [`put_placed`]), and the child's
+/// own tree.
 fn put_tree(out: &mut Vec<u8>, node: &Node, tokens: &[String], placed: &[Placed]) {
     put_varint(out, node.children.len() as u64);
     for c in &node.children {
@@ -259,18 +250,20 @@ pub fn build_with(docs: &[SearchDoc], lay: &Layout) -> Vec<IndexFile> {
     files
 }
 
-/// Lays out each level of the inversion as it is completed: position lists and doc-level
-/// postings big enough for a file of their own (`q/`, `r/`) are written at once and
-/// freed; the rest is kept, placed, for the shards written at the end. Levels arrive in
-/// order (unigrams, bigrams, 3-grams …), so own-file names are claimed in that order.
+/// Lays out each level of the inversion as it is completed: lists that are not inline
+/// are appended to the open pack, which is written once full (and at the end of each
+/// level), so a pack's bytes are freed as soon as it is written. Levels arrive in order
+/// (unigrams, bigrams, 3-grams …) and each in gram order, so pack numbers are
+/// deterministic, and a gram's extensions usually share its pack.
 struct Layouter<'a, E> {
     lay: &'a Layout,
     sink: &'a (dyn Fn(IndexFile) -> Result<(), E> + Sync),
-    /// Own position file names taken.
-    own: HashSet<String>,
-    /// Own postings file names taken.
-    own_post: HashSet<String>,
     placed: Vec<Placed>,
+    /// The open pack: its number and bytes.
+    pack: u32,
+    open: Vec<u8>,
+    /// Packs numbered so far.
+    packs: u32,
     /// Grams of 3+ tokens, by length.
     extensions: Vec<Vec<Extension>>,
     /// d/ entries: unigrams, then bigrams (their extension trees are filled in at the end).
@@ -282,34 +275,59 @@ struct Layouter<'a, E> {
 }
 
 impl<E: Send> Layouter<'_, E> {
-    fn level(&mut self, tokens: &[String], len: usize, level: Vec<(GramIds, Postings)>) {
+    fn level(
+        &mut self,
+        tokens: &[String],
+        len: usize,
+        common: usize,
+        level: Vec<(GramIds, Postings)>,
+    ) {
         if self.failed.is_some() {
             return;
         }
-        // `invert_with` hands levels over in gram order, which is the order of the files.
+        // `invert_with` hands levels over in gram order, which is the order of the packs.
         debug_assert!(
             level.windows(2).all(|w| w[0].0 < w[1].0),
             "level in gram order"
         );
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        let (inline_max, post_inline_max) = (self.lay.inline_max, self.lay.post_inline_max);
         for (g, p) in level {
             if len == 1 {
                 if p.df > 0 {
-                    let key = tokens[g[0] as usize].clone();
-                    let entry = self.entry(key, p.df, p.postings, None, &mut files);
-                    self.dentries.push(entry);
+                    let post = self.place(p.postings, post_inline_max, &mut files);
+                    self.dentries.push(DEntry {
+                        key: tokens[g[0] as usize].clone(),
+                        df: p.df,
+                        post,
+                        pos: None,
+                        tree: Vec::new(),
+                    });
                 }
                 continue;
             }
-            let key = key_of(&g, tokens);
             if len == 2 {
-                let pos = self.place(key.clone(), p.positions, &mut files);
-                let entry = self.entry(key, p.df, p.postings, Some(pos), &mut files);
-                self.dentries.push(entry);
+                let post = self.place(p.postings, post_inline_max, &mut files);
+                let pos = self.place(p.positions, inline_max, &mut files);
+                self.dentries.push(DEntry {
+                    key: key_of(&g, tokens),
+                    df: p.df,
+                    post,
+                    pos: Some(pos),
+                    tree: Vec::new(),
+                });
                 self.bigrams.push(g);
             } else {
-                let post = self.place(format!("#{key}"), p.postings, &mut files);
-                let pos = self.place(key, p.positions, &mut files);
+                let post = self.place(p.postings, inline_max, &mut files);
+                // A common gram below the longest is extended: a phrase it begins is
+                // answered by the postings of a longer gram, and covers use bigrams,
+                // leaves and grams of MAX_GRAM tokens, so its own long list is not kept.
+                let pos = if len < MAX_GRAM && p.positions.len() > common {
+                    self.placed.push(Placed::default());
+                    self.placed.len() - 1
+                } else {
+                    self.place(p.positions, inline_max, &mut files)
+                };
                 self.extensions[len].push(Extension {
                     g,
                     df: p.df,
@@ -318,51 +336,68 @@ impl<E: Send> Layouter<'_, E> {
                 });
             }
         }
+        self.close_pack(&mut files);
         let sink = self.sink;
         if let Err(e) = files
             .into_par_iter()
-            .try_for_each(|(name, bytes)| sink(file(&name, codec::js_file_bin(&name, &bytes))))
+            .try_for_each(|(name, bytes)| sink(file(&name, codec::js_file(&name, &bytes))))
         {
             self.failed = Some(e);
         }
     }
 
-    /// Places a list (see [`place`]); an own file goes to `files` and its bytes are freed.
-    fn place(&mut self, key: String, bytes: Vec<u8>, files: &mut Vec<(String, Vec<u8>)>) -> usize {
-        let mut p = place(key, bytes, &mut self.own, self.lay);
-        if p.loc == PosLoc::Own {
-            files.push((own_file_name(&p.key), std::mem::take(&mut p.bytes)));
-        }
+    /// Places a list: inline up to `inline_max` bytes, else in the open pack (a full pack
+    /// goes to `files` first), or in a pack of its own when it is as large as a pack.
+    fn place(
+        &mut self,
+        bytes: Vec<u8>,
+        inline_max: usize,
+        files: &mut Vec<(String, Vec<u8>)>,
+    ) -> usize {
+        let len = bytes.len();
+        let p = if len <= inline_max {
+            Placed {
+                loc: Some(PosLoc::Inline),
+                len,
+                bytes,
+                ..Placed::default()
+            }
+        } else if len >= self.lay.pack_target {
+            let pack = self.packs;
+            self.packs += 1;
+            files.push((pack_name(pack), bytes));
+            Placed {
+                loc: Some(PosLoc::Pack),
+                len,
+                pack,
+                ..Placed::default()
+            }
+        } else {
+            if !self.open.is_empty() && self.open.len() + len > self.lay.pack_target {
+                self.close_pack(files);
+            }
+            if self.open.is_empty() {
+                self.pack = self.packs;
+                self.packs += 1;
+            }
+            let offset = self.open.len();
+            self.open.extend_from_slice(&bytes);
+            Placed {
+                loc: Some(PosLoc::Pack),
+                len,
+                pack: self.pack,
+                offset,
+                ..Placed::default()
+            }
+        };
         self.placed.push(p);
         self.placed.len() - 1
     }
 
-    /// A d/ entry; postings big enough (and a free name) get an `r/` file in `files`.
-    fn entry(
-        &mut self,
-        key: String,
-        df: usize,
-        post: Vec<u8>,
-        pos: Option<usize>,
-        files: &mut Vec<(String, Vec<u8>)>,
-    ) -> DEntry {
-        let post_len = post.len();
-        let name = own_postings_name(&key);
-        let post_own = post_len > self.lay.own_postings_min && self.own_post.insert(name.clone());
-        let post = if post_own {
-            files.push((name, post));
-            Vec::new()
-        } else {
-            post
-        };
-        DEntry {
-            key,
-            df,
-            post,
-            post_len,
-            post_own,
-            pos,
-            tree: Vec::new(),
+    /// Hands the open pack, if any, to `files`.
+    fn close_pack(&mut self, files: &mut Vec<(String, Vec<u8>)>) {
+        if !self.open.is_empty() {
+            files.push((pack_name(self.pack), std::mem::take(&mut self.open)));
         }
     }
 }
@@ -381,9 +416,10 @@ pub fn write_with<E: Send>(
     let mut lay_out = Layouter {
         lay,
         sink,
-        own: HashSet::new(),
-        own_post: HashSet::new(),
         placed: Vec::new(),
+        pack: 0,
+        open: Vec::new(),
+        packs: 0,
         extensions: (0..=MAX_GRAM).map(|_| Vec::new()).collect(),
         dentries: Vec::new(),
         bigrams: Vec::new(),
@@ -396,12 +432,14 @@ pub fn write_with<E: Send>(
                 lay.ext_min,
                 lay.ext_share,
                 lay.pass_bytes,
-                &mut |tokens, len, level| lay_out.level(tokens, len, level),
+                &mut |tokens, len, common, level| lay_out.level(tokens, len, common, level),
             )
         },
         || {
             let timer = crate::timing::StageTimer::from_env();
-            timer.time("  search: display files", || write_display(&docs, sink))
+            timer.time("  search: display files", || {
+                write_display(&docs, lay.doc_pack, sink)
+            })
         },
     );
     displayed?;
@@ -448,36 +486,28 @@ pub fn write_with<E: Send>(
     }
     dentries.sort_by(|a, b| a.key.cmp(&b.key));
 
-    let entry_size = |e: &DEntry| {
-        e.key.len()
-            + 8
-            + e.tree.len()
-            + if e.post_own { 0 } else { e.post.len() }
-            + e.pos.map_or(0, |p| {
-                if placed[p].loc == PosLoc::Inline {
-                    placed[p].bytes.len()
-                } else {
-                    0
-                }
-            })
+    let inline_len = |p: Option<usize>| {
+        p.map_or(0, |p| {
+            let p = &placed[p];
+            if p.loc == Some(PosLoc::Inline) {
+                p.len
+            } else {
+                8
+            }
+        })
     };
+    let entry_size =
+        |e: &DEntry| e.key.len() + 4 + e.tree.len() + inline_len(Some(e.post)) + inline_len(e.pos);
     let nd = shard_count(dentries.iter().map(entry_size).sum(), lay.shard_target);
-    let np = shard_count(
-        placed
-            .iter()
-            .filter(|p| p.loc == PosLoc::Shard)
-            .map(|p| p.key.len() + p.bytes.len() + 3)
-            .sum(),
-        lay.shard_target,
-    );
 
     // d/ shards: `varint count`, then per key (sorted): `varint keyLen`, key, `varint df`,
-    // `varint postLen`, `varint postOwn` (0/1), `varint posLoc`, [`varint posLen`],
-    // [postings], [inline positions], [extension tree (bigrams)].
+    // its postings and its positions (each as [`put_placed`]; a unigram has none), and
+    // for a bigram its extension tree.
     let mut dshards: Vec<Vec<&DEntry>> = vec![Vec::new(); nd as usize];
     for e in &dentries {
         dshards[(codec::fnv1a(&e.key) & (nd - 1)) as usize].push(e);
     }
+    let none = Placed::default();
     dshards.par_iter().enumerate().try_for_each(|(i, shard)| {
         let mut b = Vec::new();
         put_varint(&mut b, shard.len() as u64);
@@ -485,52 +515,17 @@ pub fn write_with<E: Send>(
             put_varint(&mut b, e.key.len() as u64);
             b.extend_from_slice(e.key.as_bytes());
             put_varint(&mut b, e.df as u64);
-            put_varint(&mut b, e.post_len as u64);
-            put_varint(&mut b, u64::from(e.post_own));
-            let p = e.pos.map(|p| &placed[p]);
-            put_varint(&mut b, p.map_or(0, |p| p.loc as u64));
-            if let Some(p) = p {
-                put_varint(&mut b, p.len as u64);
-            }
-            if !e.post_own {
-                b.extend_from_slice(&e.post);
-            }
-            if let Some(p) = p.filter(|p| p.loc == PosLoc::Inline) {
-                b.extend_from_slice(&p.bytes);
-            }
-            if p.is_some() {
+            put_placed(&mut b, &placed[e.post]);
+            put_placed(&mut b, e.pos.map_or(&none, |p| &placed[p]));
+            if e.pos.is_some() {
                 b.extend_from_slice(&e.tree);
             }
         }
         let name = format!("d/{}", shard_name(i as u32, nd));
-        sink(file(&name, codec::js_file_bin(&name, &b)))
+        sink(file(&name, codec::js_file(&name, &b)))
     })?;
 
-    // p/ shards: `varint count`, then per key: key, `varint len`, bytes. q/: one gram's bytes.
-    let mut pshards: Vec<Vec<&Placed>> = vec![Vec::new(); np as usize];
-    for p in &placed {
-        if p.loc == PosLoc::Shard {
-            pshards[(codec::fnv1a(&p.key) & (np - 1)) as usize].push(p);
-        }
-    }
-    pshards
-        .par_iter_mut()
-        .enumerate()
-        .try_for_each(|(i, shard)| {
-            shard.sort_by(|a, b| a.key.cmp(&b.key));
-            let mut b = Vec::new();
-            put_varint(&mut b, shard.len() as u64);
-            for p in shard.iter() {
-                put_varint(&mut b, p.key.len() as u64);
-                b.extend_from_slice(p.key.as_bytes());
-                put_varint(&mut b, p.bytes.len() as u64);
-                b.extend_from_slice(&p.bytes);
-            }
-            let name = format!("p/{}", shard_name(i as u32, np));
-            sink(file(&name, codec::js_file_bin(&name, &b)))
-        })?;
-
-    timer.report("  search: d/ and p/ shards", start);
+    timer.report("  search: d/ shards", start);
     // Facets: a column file per key and the value names in chunks.
     let tables = facets::collect(&docs);
     let mut fmeta = Vec::new();
@@ -545,16 +540,10 @@ pub fn write_with<E: Send>(
                 .collect::<Vec<_>>());
         }
         let name = format!("f/{slug}");
-        sink(file(
-            &name,
-            codec::js_file(&name, &codec::json_for_js(&col)),
-        ))?;
+        sink(file(&name, codec::js_json(&name, &col)))?;
         for (c, chunk) in t.values.chunks(NAMES_PER_CHUNK).enumerate() {
             let name = format!("fn/{slug}-{c}");
-            sink(file(
-                &name,
-                codec::js_file(&name, &codec::json_for_js(&json!(chunk))),
-            ))?;
+            sink(file(&name, codec::js_json(&name, &json!(chunk))))?;
         }
         fmeta.push(json!({"k": t.key, "s": slug, "n": t.values.len(), "h": !t.parent.is_empty()}));
     }
@@ -563,47 +552,48 @@ pub fn write_with<E: Send>(
         "v": VERSION,
         "n": docs.len(),
         "ds": nd,
-        "ps": np,
+        "dp": lay.doc_pack,
         "k1": K1,
         "fw": FIELD_WEIGHTS,
-        "pc": lay.shard_target,
+        "pc": lay.pack_target,
         "facets": fmeta,
     });
-    sink(file(
-        "meta",
-        codec::js_file("meta", &codec::json_for_js(&meta)),
-    ))
+    sink(file("meta", codec::js_json("meta", &meta)))
 }
 
-/// Display data: `doc/<id>.js` with the start of the body and the number of further
-/// chunks `m`; `doc/<id>-<j>.js` (j = 1..=m) with the rest, REST_CHARS at a time.
+/// Display data: `doc/<n>.js`, an array of the display data of cases `n * pack ..`, each
+/// with the start of the body and the number of further chunks `m`; `doc/<id>-<j>.js` (j =
+/// 1..=m) with the rest of case `id`'s body, REST_CHARS at a time.
 fn write_display<E: Send>(
     docs: &[&SearchDoc],
+    pack: usize,
     sink: &(dyn Fn(IndexFile) -> Result<(), E> + Sync),
 ) -> Result<(), E> {
-    docs.par_iter().enumerate().try_for_each(|(id, d)| {
-        let chars: Vec<char> = d.body.chars().collect();
-        let head: String = chars.iter().take(HEAD_CHARS).collect();
-        let rest: Vec<String> = chars
-            .get(HEAD_CHARS..)
-            .unwrap_or_default()
-            .chunks(REST_CHARS)
-            .map(|c| c.iter().collect())
-            .collect();
-        let mut v = json!({"u": d.url, "t": d.title, "d": d.date, "r": d.region, "s": d.summary, "b": head, "m": rest.len()});
-        if let Some(t) = &d.thumb {
-            v["p"] = json!([t.webp, t.fallback]);
+    let pack = pack.max(1);
+    docs.par_chunks(pack).enumerate().try_for_each(|(n, chunk)| {
+        let mut shown = Vec::with_capacity(chunk.len());
+        for (i, d) in chunk.iter().enumerate() {
+            let id = n * pack + i;
+            let chars: Vec<char> = d.body.chars().collect();
+            let head: String = chars.iter().take(HEAD_CHARS).collect();
+            let rest: Vec<String> = chars
+                .get(HEAD_CHARS..)
+                .unwrap_or_default()
+                .chunks(REST_CHARS)
+                .map(|c| c.iter().collect())
+                .collect();
+            let mut v = json!({"u": d.url, "t": d.title, "d": d.date, "r": d.region, "s": d.summary, "b": head, "m": rest.len()});
+            if let Some(t) = &d.thumb {
+                v["p"] = json!([t.webp, t.fallback]);
+            }
+            shown.push(v);
+            for (j, chunk) in rest.iter().enumerate() {
+                let name = format!("doc/{id}-{}", j + 1);
+                sink(file(&name, codec::js_json(&name, &json!(chunk))))?;
+            }
         }
-        let name = format!("doc/{id}");
-        sink(file(&name, codec::js_file(&name, &codec::json_for_js(&v))))?;
-        for (j, chunk) in rest.iter().enumerate() {
-            let name = format!("doc/{id}-{}", j + 1);
-            sink(file(
-                &name,
-                codec::js_file(&name, &codec::json_for_js(&json!(chunk))),
-            ))?;
-        }
-        Ok(())
+        let name = format!("doc/{n}");
+        sink(file(&name, codec::js_json(&name, &json!(shown))))
     })
 }
 
@@ -633,8 +623,20 @@ mod tests {
         let d0 = one
             .iter()
             .find(|f| f.path == "search/idx/doc/0.js")
-            .map(|f| String::from_utf8_lossy(&f.bytes).to_string());
-        assert!(d0.unwrap_or_default().contains("\"b/\""));
+            .and_then(|f| codec::parse_js_file(&String::from_utf8_lossy(&f.bytes)).ok())
+            .map(|(_, payload)| String::from_utf8_lossy(&payload).to_string());
+        assert!(
+            d0.unwrap_or_default().starts_with("[{"),
+            "a pack of display data"
+        );
+        let d0 = one
+            .iter()
+            .find(|f| f.path == "search/idx/doc/0.js")
+            .and_then(|f| codec::parse_js_file(&String::from_utf8_lossy(&f.bytes)).ok())
+            .and_then(|(_, payload)| serde_json::from_slice::<serde_json::Value>(&payload).ok())
+            .unwrap_or_default();
+        assert_eq!(d0[0]["u"], "b/", "newest first");
+        assert_eq!(d0[1]["u"], "a/");
         assert!(one
             .iter()
             .all(|f| f.path.starts_with("search/idx/") && f.path.ends_with(".js")));

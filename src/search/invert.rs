@@ -150,8 +150,9 @@ impl Tokens {
     }
 }
 
-/// A level of grams, complete: the token table, the gram length, its grams.
-pub type LevelDone<'a> = dyn FnMut(&[String], usize, Vec<(GramIds, Postings)>) + 'a;
+/// A level of grams, complete: the token table, the gram length, the position bytes above
+/// which a gram is common (and, below [`MAX_GRAM`], gets right-extensions), its grams.
+pub type LevelDone<'a> = dyn FnMut(&[String], usize, usize, Vec<(GramIds, Postings)>) + 'a;
 
 /// Inverts `docs` (in id order). A gram gets right-extensions when its encoded positions
 /// take more than `ext_min` bytes and more than one `ext_share`-th of the corpus's bigram
@@ -175,6 +176,7 @@ pub fn invert_with(
     level_done(
         &tokens,
         1,
+        usize::MAX,
         unigrams
             .into_iter()
             .enumerate()
@@ -197,7 +199,7 @@ pub fn invert_with(
         ext_min,
         unpack_bigram,
         |pass| collect_bigrams(&fields, parts, pass),
-        &mut |level| level_done(&tokens, 2, level),
+        &mut |level| level_done(&tokens, 2, ext_min, level),
     );
     timer.report(&format!("  search: bigrams{}", common.note()), bigram_start);
     // Where a common gram starts, per case. For the first extension level these are the
@@ -236,7 +238,7 @@ pub fn invert_with(
                     });
                 })
             },
-            &mut |level| level_done(&tokens, len, level),
+            &mut |level| level_done(&tokens, len, ext_min, level),
         );
         let next_start = |fs: &Fields, start: Start| {
             extension_key(&fs[start.field()], start, len)
@@ -888,7 +890,7 @@ mod tests {
             ext_min,
             ext_share,
             PASS_BYTES,
-            &mut |_, len, level| {
+            &mut |_, len, _, level| {
                 if len == 1 {
                     unigrams = level.into_iter().map(|(_, p)| p).collect();
                 } else {

@@ -15,21 +15,26 @@
 //! - Facets: values within a key are ORed, keys are ANDed; the counts of a key are computed
 //!   over the matching cases with the filters of the *other* keys applied.
 //!
-//! # Files (all under `search/idx/`, each a script `window.__casebookSearch.add(name, payload)`)
-//! - `meta.js`: document count, shard counts, ranking constants, facet keys.
+//! # Files (all under `search/idx/`, each a script `window.__casebookSearch.add(name, "…")`
+//! whose string is the base64 of the zlib-compressed payload: binary, or JSON text)
+//! - `meta.js`: document count, shard count, pack sizes, ranking constants, facet keys.
 //! - `d/<hex>.js`: entries of unigrams (single tokens) and bigrams (adjacent token pairs),
-//!   sharded by FNV-1a of the key: doc-level postings (large ones in their own `r/<hex>.js`),
-//!   where the positions are, and for common bigrams a tree of right-extensions (trigrams,
-//!   4-grams) with their sizes. A query of one or two tokens needs one entry.
-//! - `p/<hex>.js`, `q/<hex>.js`: positions of bigrams and extensions, needed only to verify
-//!   phrases of three or more tokens. Small lists are inline in the `d/` entry, large ones in
-//!   their own `q/` file, the rest sharded in `p/`. A phrase query picks the cheapest set of
-//!   grams (bigrams or extensions) that covers it and checks their relative positions.
+//!   sharded by FNV-1a of the key: where their doc-level postings and positions are, and
+//!   for common bigrams a tree of right-extensions (3- to 6-grams) with theirs. A query of
+//!   one or two tokens needs one entry and its postings.
+//! - `p/<hex>.js`: packs of lists (postings and positions) too large to sit in their entry,
+//!   filled in gram order to about [`index::PACK_TARGET`] bytes; a larger list has a pack of
+//!   its own. An entry names the pack and the offset. Positions are needed only to verify
+//!   phrases that are not an indexed gram themselves: such a query picks the cheapest set of
+//!   grams with positions (bigrams, rare extensions, grams of 6 tokens; a common shorter
+//!   gram keeps none, as a phrase it begins is answered by a longer gram) that covers it and
+//!   checks their relative positions.
 //! - `f/<key>.js`: a compact per-case facet column; `fn/<key>-<n>.js`: facet value names in
 //!   chunks, fetched only for the values shown.
-//! - `doc/<id>.js`: display data of one case (url, title, date, region, summary, the start
-//!   of the body, the cover's smallest thumbnail), fetched only for results shown; `doc/<id>-<j>.js`: further chunks of the
-//!   body, fetched one by one only while no match for the snippet has shown up.
+//! - `doc/<n>.js`: display data of cases `n * DOC_PACK ..` (url, title, date, region,
+//!   summary, the start of the body, the cover's smallest thumbnail), fetched only for
+//!   results shown; `doc/<id>-<j>.js`: further chunks of a long body, fetched one by one
+//!   only while no match for the snippet has shown up.
 //!
 //! Case ids are assigned newest first, so "newest first" is "lowest id first".
 

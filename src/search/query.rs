@@ -205,8 +205,12 @@ pub fn search_with(site_dir: &Path, req: &Request) -> Result<Results, SearchErro
             snippet: None,
         };
         if i < req.display {
-            let name = format!("doc/{id}");
-            let v = store.load(&name)?.clone();
+            let dp = meta.doc_pack;
+            let name = format!("doc/{}", id as usize / dp);
+            let v = store.load(&name)?[id as usize % dp].clone();
+            if !v.is_object() {
+                return Err(SearchError::Corrupt(name));
+            }
             let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
             h.url = s("u");
             h.title = s("t");
@@ -259,17 +263,15 @@ pub struct Interval {
     pub cost: usize,
     key: String,
     df: usize,
-    /// Postings: the bigram entry's (by index), or placed under `#` + key.
-    bigram: Option<usize>,
     post: Placed,
     pos: Placed,
 }
 
+/// What fetching a list costs: nothing inline, else its pack (at least the pack size).
 fn loc_cost(meta: &Meta, p: &Placed) -> usize {
     match p.loc {
         PosLoc::Inline | PosLoc::None => 0,
-        PosLoc::Own => p.len,
-        PosLoc::Shard => meta.pos_shard_cost,
+        PosLoc::Pack => p.len.max(meta.pack_cost),
     }
 }
 
@@ -286,7 +288,7 @@ fn match_term(store: &mut Store, meta: &Meta, term: &Term) -> Result<Postings, S
         let Some(g) = store.gram(meta, &key)? else {
             return Ok(Vec::new());
         };
-        let bytes = store.postings(&key, &g)?;
+        let bytes = store.list(&g.post)?;
         return decode_postings(&bytes, g.df, meta.n).map_err(|_| corrupt(&key));
     }
     // Phrase of n >= 3 tokens: the entries of its n-1 bigrams say which grams (bigrams and
@@ -302,26 +304,14 @@ fn match_term(store: &mut Store, meta: &Meta, term: &Term) -> Result<Postings, S
     }
     let mut iv: Vec<Interval> = Vec::new();
     for (i, g) in entries.iter().enumerate() {
-        let pos = Placed {
-            loc: g.loc,
-            len: g.pos_len,
-            inline: g.inline_pos.clone(),
-        };
-        let post_cost = if g.post.is_none() { g.post_len } else { 0 };
-        let post = Placed {
-            loc: PosLoc::None,
-            len: 0,
-            inline: Vec::new(),
-        };
         iv.push(Interval {
             start: i,
             len: 2,
-            cost: post_cost + loc_cost(meta, &pos),
+            cost: loc_cost(meta, &g.post) + loc_cost(meta, &g.pos),
             key: keys[i].clone(),
             df: g.df,
-            bigram: Some(i),
-            post,
-            pos,
+            post: g.post.clone(),
+            pos: g.pos.clone(),
         });
         let mut nodes = &g.ext;
         let mut len = 2;
@@ -331,14 +321,12 @@ fn match_term(store: &mut Store, meta: &Meta, term: &Term) -> Result<Postings, S
             };
             len += 1;
             let toks: Vec<&str> = term[i..i + len].iter().map(String::as_str).collect();
-            let cost = loc_cost(meta, &c.post) + loc_cost(meta, &c.pos);
             iv.push(Interval {
                 start: i,
                 len,
-                cost,
+                cost: loc_cost(meta, &c.post) + loc_cost(meta, &c.pos),
                 key: gram_key(&toks),
                 df: c.df,
-                bigram: None,
                 post: c.post.clone(),
                 pos: c.pos.clone(),
             });
@@ -347,20 +335,18 @@ fn match_term(store: &mut Store, meta: &Meta, term: &Term) -> Result<Postings, S
     }
     // ... a phrase that is an indexed gram itself is answered by its postings ...
     if let Some(v) = iv.iter().find(|v| v.start == 0 && v.len == n) {
-        let pb = store.positions(meta, &format!("#{}", v.key), v.post.loc, &v.post.inline)?;
+        let pb = store.list(&v.post)?;
         return decode_postings(&pb, v.df, meta.n).map_err(|_| corrupt(&v.key));
     }
-    // ... otherwise the cheapest set of grams that covers it is fetched, and their relative
-    // positions decide.
+    // ... otherwise the cheapest set of grams with positions (common grams below the
+    // longest have none) that covers it is fetched, and their relative positions decide.
+    iv.retain(|v| v.pos.loc != PosLoc::None);
     let mut lists: Vec<(usize, PosMap)> = Vec::new();
     for &c in &cheapest_cover(n, &iv) {
         let v = &iv[c];
-        let pb = match v.bigram {
-            Some(b) => store.postings(&keys[b], &entries[b])?,
-            None => store.positions(meta, &format!("#{}", v.key), v.post.loc, &v.post.inline)?,
-        };
+        let pb = store.list(&v.post)?;
         let post = decode_postings(&pb, v.df, meta.n).map_err(|_| corrupt(&v.key))?;
-        let bytes = store.positions(meta, &v.key, v.pos.loc, &v.pos.inline)?;
+        let bytes = store.list(&v.pos)?;
         let pos = decode_positions(&post, &bytes).map_err(|_| corrupt(&v.key))?;
         lists.push((v.start, post.iter().map(|p| p.0).zip(pos).collect()));
     }
@@ -590,6 +576,8 @@ mod tests {
             loc: PosLoc::Inline,
             len: 0,
             inline: Vec::new(),
+            pack: 0,
+            offset: 0,
         };
         Interval {
             start,
@@ -597,7 +585,6 @@ mod tests {
             cost,
             key: String::new(),
             df: 0,
-            bigram: None,
             post: p.clone(),
             pos: p,
         }

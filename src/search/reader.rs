@@ -3,7 +3,7 @@
 //! its size, which is what a browser would have downloaded for the same query.
 
 use super::codec::{self, Corrupt, Reader};
-use super::index::{own_file_name, own_postings_name, shard_name, PosLoc, VERSION};
+use super::index::{pack_name, shard_name, PosLoc, VERSION};
 use super::INDEX_DIR;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -29,22 +29,22 @@ pub enum SearchError {
 #[derive(Debug, Clone)]
 pub struct GramEntry {
     pub df: usize,
-    /// Doc-level postings, unless they are in their own `r/` file.
-    pub post: Option<Vec<u8>>,
-    pub post_len: usize,
-    pub loc: PosLoc,
-    pub pos_len: usize,
-    pub inline_pos: Vec<u8>,
+    /// Doc-level postings.
+    pub post: Placed,
+    /// Positions (bigrams only; a unigram's are [`PosLoc::None`]).
+    pub pos: Placed,
     /// Right-extensions (bigrams only).
     pub ext: Vec<ExtNode>,
 }
 
-/// Where some bytes of the index are: inline (with them), in a shard, or in their own file.
+/// Where a list of the index is: inline (with them), or at `offset` in pack `pack`.
 #[derive(Debug, Clone)]
 pub struct Placed {
     pub loc: PosLoc,
     pub len: usize,
     pub inline: Vec<u8>,
+    pub pack: u32,
+    pub offset: usize,
 }
 
 /// A right-extension of a gram: the gram followed by `token`.
@@ -52,9 +52,9 @@ pub struct Placed {
 pub struct ExtNode {
     pub token: String,
     pub df: usize,
-    /// Doc-level postings, stored under the key `#` + gram key.
+    /// Doc-level postings.
     pub post: Placed,
-    /// Positions, stored under the gram key.
+    /// Positions.
     pub pos: Placed,
     pub children: Vec<ExtNode>,
 }
@@ -79,19 +79,21 @@ pub struct FacetMeta {
 pub struct Meta {
     pub n: usize,
     pub dshards: u32,
-    pub pshards: u32,
+    /// Cases per display file.
+    pub doc_pack: usize,
     pub k1: f64,
     pub fw: [f64; 4],
-    pub pos_shard_cost: usize,
+    /// What a list in a shared pack costs to fetch (the pack's target size).
+    pub pack_cost: usize,
     pub facets: Vec<FacetMeta>,
 }
 
 /// Loads and caches index files of one site.
 pub struct Store {
     dir: PathBuf,
-    raw: HashMap<String, Value>,
+    raw: HashMap<String, Vec<u8>>,
+    json: HashMap<String, Value>,
     dshards: HashMap<u32, HashMap<String, GramEntry>>,
-    pfiles: HashMap<String, HashMap<String, Vec<u8>>>,
     /// Files loaded, in order, with their sizes in bytes.
     pub loaded: Vec<(String, usize)>,
 }
@@ -109,14 +111,14 @@ impl Store {
         Store {
             dir: site_dir.join(INDEX_DIR),
             raw: HashMap::new(),
+            json: HashMap::new(),
             dshards: HashMap::new(),
-            pfiles: HashMap::new(),
             loaded: Vec::new(),
         }
     }
 
-    /// The payload of `<name>.js`.
-    pub fn load(&mut self, name: &str) -> Result<&Value, SearchError> {
+    /// The payload of `<name>.js`, inflated.
+    pub fn load_bytes(&mut self, name: &str) -> Result<&[u8], SearchError> {
         if !self.raw.contains_key(name) {
             let path = self.dir.join(format!("{name}.js"));
             let text = match std::fs::read_to_string(&path) {
@@ -127,23 +129,28 @@ impl Store {
                 Err(e) => return Err(SearchError::Io { path, source: e }),
             };
             self.loaded.push((name.to_string(), text.len()));
-            let (got, v) = codec::parse_js_file(&text).map_err(corrupt(name))?;
+            let (got, payload) = codec::parse_js_file(&text).map_err(corrupt(name))?;
             if got != name {
                 return Err(SearchError::Corrupt(name.to_string()));
             }
-            self.raw.insert(name.to_string(), v);
+            self.raw.insert(name.to_string(), payload);
         }
         self.raw
             .get(name)
+            .map(Vec::as_slice)
             .ok_or_else(|| SearchError::Corrupt(name.to_string()))
     }
 
-    fn load_bin(&mut self, name: &str) -> Result<Vec<u8>, SearchError> {
-        let v = self.load(name)?;
-        let s = v
-            .as_str()
-            .ok_or_else(|| SearchError::Corrupt(name.to_string()))?;
-        codec::unbase64(s).map_err(corrupt(name))
+    /// The payload of `<name>.js` as JSON.
+    pub fn load(&mut self, name: &str) -> Result<&Value, SearchError> {
+        if !self.json.contains_key(name) {
+            let v = serde_json::from_slice(self.load_bytes(name)?)
+                .map_err(|_| SearchError::Corrupt(name.to_string()))?;
+            self.json.insert(name.to_string(), v);
+        }
+        self.json
+            .get(name)
+            .ok_or_else(|| SearchError::Corrupt(name.to_string()))
     }
 
     pub fn meta(&mut self) -> Result<Meta, SearchError> {
@@ -175,17 +182,19 @@ impl Store {
             })
             .collect::<Result<Vec<_>, SearchError>>()?;
         let dshards = num("ds")? as u32;
-        let pshards = num("ps")? as u32;
-        if !dshards.is_power_of_two() || !pshards.is_power_of_two() {
+        if !dshards.is_power_of_two() {
             return Err(bad());
         }
         Ok(Meta {
             n: num("n").ok().filter(|&n| n <= MAX_COUNT).ok_or_else(bad)? as usize,
             dshards,
-            pshards,
+            doc_pack: num("dp")
+                .ok()
+                .filter(|&n| (1..=MAX_COUNT).contains(&n))
+                .ok_or_else(bad)? as usize,
             k1: v["k1"].as_f64().ok_or_else(bad)?,
             fw,
-            pos_shard_cost: num("pc")? as usize,
+            pack_cost: num("pc")? as usize,
             facets,
         })
     }
@@ -195,45 +204,24 @@ impl Store {
         let shard = codec::fnv1a(key) & (meta.dshards - 1);
         if !self.dshards.contains_key(&shard) {
             let name = format!("d/{}", shard_name(shard, meta.dshards));
-            let bytes = self.load_bin(&name)?;
-            let parsed = parse_dshard(&bytes).map_err(corrupt(&name))?;
+            let parsed = parse_dshard(self.load_bytes(&name)?).map_err(corrupt(&name))?;
             self.dshards.insert(shard, parsed);
         }
         Ok(self.dshards.get(&shard).and_then(|s| s.get(key)).cloned())
     }
 
-    /// The doc-level postings bytes of `key` (whose entry is `g`).
-    pub fn postings(&mut self, key: &str, g: &GramEntry) -> Result<Vec<u8>, SearchError> {
-        match &g.post {
-            Some(p) => Ok(p.clone()),
-            None => self.load_bin(&own_postings_name(key)),
-        }
-    }
-
-    /// The position bytes of `key`, stored at `loc` (`inline` when inline).
-    pub fn positions(
-        &mut self,
-        meta: &Meta,
-        key: &str,
-        loc: PosLoc,
-        inline: &[u8],
-    ) -> Result<Vec<u8>, SearchError> {
-        match loc {
+    /// The bytes of a list.
+    pub fn list(&mut self, p: &Placed) -> Result<Vec<u8>, SearchError> {
+        match p.loc {
             PosLoc::None => Ok(Vec::new()),
-            PosLoc::Inline => Ok(inline.to_vec()),
-            PosLoc::Own => self.load_bin(&own_file_name(key)),
-            PosLoc::Shard => {
-                let shard = codec::fnv1a(key) & (meta.pshards - 1);
-                let name = format!("p/{}", shard_name(shard, meta.pshards));
-                if !self.pfiles.contains_key(&name) {
-                    let bytes = self.load_bin(&name)?;
-                    let parsed = parse_pshard(&bytes).map_err(corrupt(&name))?;
-                    self.pfiles.insert(name.clone(), parsed);
-                }
-                self.pfiles
-                    .get(&name)
-                    .and_then(|m| m.get(key))
-                    .cloned()
+            PosLoc::Inline => Ok(p.inline.clone()),
+            PosLoc::Pack => {
+                let name = pack_name(p.pack);
+                let bytes = self.load_bytes(&name)?;
+                p.offset
+                    .checked_add(p.len)
+                    .and_then(|end| bytes.get(p.offset..end))
+                    .map(<[u8]>::to_vec)
                     .ok_or(SearchError::Corrupt(name))
             }
         }
@@ -251,37 +239,14 @@ fn parse_dshard(b: &[u8]) -> Result<HashMap<String, GramEntry>, Corrupt> {
             .map_err(|_| Corrupt)?
             .to_string();
         let df = r.usize()?;
-        let post_len = r.usize()?;
-        let post_own = r.varint()? == 1;
-        let loc = PosLoc::from_code(r.varint()?).ok_or(Corrupt)?;
-        let pos_len = if loc == PosLoc::None { 0 } else { r.usize()? };
-        let post = if post_own {
-            None
-        } else {
-            Some(r.bytes(post_len)?.to_vec())
-        };
-        let inline_pos = if loc == PosLoc::Inline {
-            r.bytes(pos_len)?.to_vec()
-        } else {
-            Vec::new()
-        };
-        let ext = if loc == PosLoc::None {
+        let post = parse_placed(&mut r)?;
+        let pos = parse_placed(&mut r)?;
+        let ext = if pos.loc == PosLoc::None {
             Vec::new()
         } else {
             parse_tree(&mut r, 0)?
         };
-        out.insert(
-            key,
-            GramEntry {
-                df,
-                post,
-                post_len,
-                loc,
-                pos_len,
-                inline_pos,
-                ext,
-            },
-        );
+        out.insert(key, GramEntry { df, post, pos, ext });
     }
     Ok(out)
 }
@@ -289,12 +254,22 @@ fn parse_dshard(b: &[u8]) -> Result<HashMap<String, GramEntry>, Corrupt> {
 fn parse_placed(r: &mut Reader) -> Result<Placed, Corrupt> {
     let loc = PosLoc::from_code(r.varint()?).ok_or(Corrupt)?;
     let len = r.usize()?;
-    let inline = if loc == PosLoc::Inline {
-        r.bytes(len)?.to_vec()
-    } else {
-        Vec::new()
+    let mut p = Placed {
+        loc,
+        len,
+        inline: Vec::new(),
+        pack: 0,
+        offset: 0,
     };
-    Ok(Placed { loc, len, inline })
+    match loc {
+        PosLoc::None => {}
+        PosLoc::Inline => p.inline = r.bytes(len)?.to_vec(),
+        PosLoc::Pack => {
+            p.pack = r.u32()?;
+            p.offset = r.usize()?;
+        }
+    }
+    Ok(p)
 }
 
 fn parse_tree(r: &mut Reader, depth: usize) -> Result<Vec<ExtNode>, Corrupt> {
@@ -319,21 +294,6 @@ fn parse_tree(r: &mut Reader, depth: usize) -> Result<Vec<ExtNode>, Corrupt> {
             pos,
             children,
         });
-    }
-    Ok(out)
-}
-
-fn parse_pshard(b: &[u8]) -> Result<HashMap<String, Vec<u8>>, Corrupt> {
-    let mut r = Reader::new(b);
-    let n = r.usize()?;
-    let mut out = HashMap::with_capacity(n.min(b.len()));
-    for _ in 0..n {
-        let kl = r.usize()?;
-        let key = std::str::from_utf8(r.bytes(kl)?)
-            .map_err(|_| Corrupt)?
-            .to_string();
-        let len = r.usize()?;
-        out.insert(key, r.bytes(len)?.to_vec());
     }
     Ok(out)
 }

@@ -19,7 +19,7 @@
   var OPEN_FACETS = ["domain", "region", "year"];  // the others load when opened
   var NAMES_PER_CHUNK = 64;
   var MAX_WORD_CHARS = 32;
-  var LOC_NONE = 0, LOC_INLINE = 1, LOC_SHARD = 2, LOC_OWN = 3;
+  var LOC_NONE = 0, LOC_INLINE = 1, LOC_PACK = 2;
   var BEFORE = 30, WINDOW = 120;
 
   /* ---------- loading index files ---------- */
@@ -46,12 +46,19 @@
     }
     return loaded[name];
   }
-  function loadBin(name) {
-    return load(name).then(function (b64) {
-      var bin = atob(b64), out = new Uint8Array(bin.length);
-      for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-      return out;
-    });
+  /* A file's payload: base64 of zlib-compressed bytes, inflated by the browser. */
+  var bytesOf = {};
+  function loadBytes(name) {
+    if (!bytesOf[name]) bytesOf[name] = load(name).then(function (b64) {
+      var bin = atob(b64), z = new Uint8Array(bin.length);
+      for (var i = 0; i < bin.length; i++) z[i] = bin.charCodeAt(i);
+      var stream = new Blob([z]).stream().pipeThrough(new DecompressionStream("deflate"));
+      return new Response(stream).arrayBuffer();
+    }).then(function (buf) { return new Uint8Array(buf); }, function (e) { delete bytesOf[name]; throw e; });
+    return bytesOf[name];
+  }
+  function loadJson(name) {
+    return loadBytes(name).then(function (b) { return JSON.parse(utf8.decode(b)); });
   }
 
   /* ---------- codecs (codec.rs) ---------- */
@@ -90,8 +97,7 @@
   function hex(v, width) { var s = (v >>> 0).toString(16); while (s.length < width) s = "0" + s; return s; }
   function bitsFor(n) { var b = 0; while (Math.pow(2, b) < n) b++; return b; }
   function shardName(shard, n) { return hex(shard, Math.max(1, Math.ceil(bitsFor(n) / 4))); }
-  function ownFileName(key) { return "q/" + hex((fnv1a(key) ^ 0x5bd1e995) >>> 0, 8); }
-  function ownPostingsName(key) { return "r/" + hex((fnv1a(key) ^ 0x2f6b9a3d) >>> 0, 8); }
+  function packName(n) { return "p/" + n.toString(16); }
   var utf8 = new TextDecoder();
 
   /* ---------- tokenizer (tokenize.rs) ---------- */
@@ -155,8 +161,8 @@
 
   var metaP = null;
   function meta() {
-    if (!metaP) metaP = load("meta").then(function (m) {
-      if (m.v !== 2) throw new Error("unsupported index version " + m.v);
+    if (!metaP) metaP = loadJson("meta").then(function (m) {
+      if (m.v !== 3) throw new Error("unsupported index version " + m.v);
       return m;
     });
     return metaP;
@@ -164,17 +170,14 @@
   var dshards = {};
   function dshard(m, key) {
     var shard = (fnv1a(key) & (m.ds - 1)) >>> 0, name = "d/" + shardName(shard, m.ds);
-    if (!dshards[name]) dshards[name] = loadBin(name).then(function (b) {
+    if (!dshards[name]) dshards[name] = loadBytes(name).then(function (b) {
       var r = new Reader(b), n = r.varint(), map = new Map();
       for (var i = 0; i < n; i++) {
         var key = utf8.decode(r.bytes(r.varint()));
-        var e = { df: r.varint(), postLen: r.varint() };
-        var own = r.varint() === 1;
-        e.loc = r.varint();
-        e.posLen = e.loc === LOC_NONE ? 0 : r.varint();
-        e.post = own ? null : r.bytes(e.postLen);
-        e.inline = e.loc === LOC_INLINE ? r.bytes(e.posLen) : null;
-        e.ext = e.loc === LOC_NONE ? [] : parseTree(r, 0);
+        var e = { df: r.varint() };
+        e.post = parsePlaced(r);
+        e.pos = parsePlaced(r);
+        e.ext = e.pos.loc === LOC_NONE ? [] : parseTree(r, 0);
         map.set(key, e);
       }
       return map;
@@ -184,7 +187,9 @@
   function parsePlaced(r) {
     var p = { loc: r.varint() };
     p.len = r.varint();
-    p.inline = p.loc === LOC_INLINE ? r.bytes(p.len) : null;
+    if (p.loc === LOC_INLINE) p.inline = r.bytes(p.len);
+    else if (p.loc === LOC_PACK) { p.pack = r.varint(); p.offset = r.varint(); }
+    else if (p.loc !== LOC_NONE) throw new Error("corrupt index");
     return p;
   }
   function parseTree(r, depth) {
@@ -199,25 +204,14 @@
     }
     return out;
   }
-  function postings(key, g) { return g.post ? Promise.resolve(g.post) : loadBin(ownPostingsName(key)); }
   function gram(m, key) { return dshard(m, key).then(function (map) { return map.get(key) || null; }); }
-  var pshards = {};
-  function positions(m, key, loc, inline) {
-    if (loc === LOC_INLINE) return Promise.resolve(inline);
-    if (loc === LOC_OWN) return loadBin(ownFileName(key));
-    var name = "p/" + shardName((fnv1a(key) & (m.ps - 1)) >>> 0, m.ps);
-    if (!pshards[name]) pshards[name] = loadBin(name).then(function (b) {
-      var r = new Reader(b), n = r.varint(), map = new Map();
-      for (var i = 0; i < n; i++) {
-        var k = utf8.decode(r.bytes(r.varint()));
-        map.set(k, r.bytes(r.varint()));
-      }
-      return map;
-    });
-    return pshards[name].then(function (map) {
-      var p = map.get(key);
-      if (!p) throw new Error("corrupt index");
-      return p;
+  /* The bytes of a list: inline, or a slice of its pack. */
+  function listBytes(p) {
+    if (p.loc === LOC_NONE) return Promise.resolve(new Uint8Array(0));
+    if (p.loc === LOC_INLINE) return Promise.resolve(p.inline);
+    return loadBytes(packName(p.pack)).then(function (b) {
+      if (p.offset + p.len > b.length) throw new Error("corrupt index");
+      return b.subarray(p.offset, p.offset + p.len);
     });
   }
   /* [[doc, [tf x4]], ...] */
@@ -255,7 +249,7 @@
 
   function idf(n, df) { return Math.log(1 + (n - df + 0.5) / (df + 0.5)); }
 
-  function locCost(m, p) { return p.loc === LOC_OWN ? p.len : p.loc === LOC_SHARD ? m.pc : 0; }
+  function locCost(m, p) { return p.loc === LOC_PACK ? Math.max(p.len, m.pc) : 0; }
 
   /* Intervals {start, len, cost}; same DP and tie rule as query.rs cheapest_cover. */
   function cheapestCover(n, iv) {
@@ -290,7 +284,7 @@
       var key = term.length === 1 ? term[0] : bigramKey(term[0], term[1]);
       return gram(m, key).then(function (g) {
         if (!g) return [];
-        return postings(key, g).then(function (b) { return decodePostings(b, g.df, m.n); });
+        return listBytes(g.post).then(function (b) { return decodePostings(b, g.df, m.n); });
       });
     }
     var n = term.length, keys = [];
@@ -299,26 +293,23 @@
       if (entries.some(function (g) { return !g; })) return [];
       var iv = [];
       entries.forEach(function (g, i) {
-        var pos = { loc: g.loc, len: g.posLen, inline: g.inline };
-        iv.push({ start: i, len: 2, cost: (g.post ? 0 : g.postLen) + locCost(m, pos), key: keys[i], df: g.df, bigram: i, post: null, pos: pos });
+        iv.push({ start: i, len: 2, cost: locCost(m, g.post) + locCost(m, g.pos), key: keys[i], df: g.df, post: g.post, pos: g.pos });
         var nodes = g.ext, len = 2;
         while (i + len < n) {
           var c = null;
           for (var k = 0; k < nodes.length; k++) if (nodes[k].token === term[i + len]) { c = nodes[k]; break; }
           if (!c) break;
           len++;
-          iv.push({ start: i, len: len, cost: locCost(m, c.post) + locCost(m, c.pos), key: gramKey(term.slice(i, i + len)), df: c.df, bigram: -1, post: c.post, pos: c.pos });
+          iv.push({ start: i, len: len, cost: locCost(m, c.post) + locCost(m, c.pos), key: gramKey(term.slice(i, i + len)), df: c.df, post: c.post, pos: c.pos });
           nodes = c.children;
         }
       });
-      function post(v) {
-        return v.bigram >= 0 ? postings(keys[v.bigram], entries[v.bigram]) : positions(m, "#" + v.key, v.post.loc, v.post.inline);
-      }
       var whole = iv.filter(function (v) { return v.start === 0 && v.len === n; })[0];
-      if (whole) return post(whole).then(function (b) { return decodePostings(b, whole.df, m.n); });
+      if (whole) return listBytes(whole.post).then(function (b) { return decodePostings(b, whole.df, m.n); });
+      iv = iv.filter(function (v) { return v.pos.loc !== LOC_NONE; });
       return Promise.all(cheapestCover(n, iv).map(function (ci) {
         var v = iv[ci];
-        return Promise.all([post(v), positions(m, v.key, v.pos.loc, v.pos.inline)]).then(function (b) {
+        return Promise.all([listBytes(v.post), listBytes(v.pos)]).then(function (b) {
           var p = decodePostings(b[0], v.df, m.n), pos = decodePositions(p, b[1]), map = new Map();
           p.forEach(function (x, k) { map.set(x[0], pos[k]); });
           return [v.start, map];
@@ -368,7 +359,7 @@
 
   var cols = {};
   function facetCol(m, fm) {
-    if (!cols[fm.s]) cols[fm.s] = load("f/" + fm.s).then(function (v) {
+    if (!cols[fm.s]) cols[fm.s] = loadJson("f/" + fm.s).then(function (v) {
       var bytes = Uint8Array.from(atob(v.b), function (c) { return c.charCodeAt(0); });
       var stored = [], i, j;
       if (v.m === 0) {
@@ -405,7 +396,7 @@
   }
   function parentOf(col, v) { return col.parent.length ? col.parent[v] : -1; }
   function valueName(col, id) {
-    return load("fn/" + col.fm.s + "-" + Math.floor(id / NAMES_PER_CHUNK)).then(function (a) { return a[id % NAMES_PER_CHUNK]; });
+    return loadJson("fn/" + col.fm.s + "-" + Math.floor(id / NAMES_PER_CHUNK)).then(function (a) { return a[id % NAMES_PER_CHUNK]; });
   }
   function valueId(col, value) {
     var id = 0;
@@ -519,10 +510,11 @@
   /* Display data of case `id` and as much of its body as the snippet needs: further chunks
      are fetched one at a time, until a match shows (as query.rs). */
   function displayDoc(id, terms) {
-    return load("doc/" + id).then(function (d) {
+    return meta().then(function (m) { return loadJson("doc/" + Math.floor(id / m.dp)).then(function (pack) { return pack[id % m.dp]; }); }).then(function (d) {
+      if (!d || typeof d !== "object") throw new Error("corrupt index");
       function more(body, next) {
         if (next > d.m || headSuffices(body, d.s, terms)) return { d: d, body: body, more: next <= d.m };
-        return load("doc/" + id + "-" + next).then(function (c) { return more(body + c, next + 1); });
+        return loadJson("doc/" + id + "-" + next).then(function (c) { return more(body + c, next + 1); });
       }
       return more(d.b, 1);
     });
