@@ -22,9 +22,14 @@ pub const INLINE_MAX: usize = 24;
 /// `d/` entry (a one- or two-token query then needs that one file).
 pub const POST_INLINE_MAX: usize = 1024;
 /// The other lists are packed, in gram order, into `p/<n>` files of about this many bytes
-/// before compression; a larger list has a pack to itself. A pack is fetched whole, so this
-/// is also what a list costs a reader at least.
+/// before compression (from [`PACK_FULL_AT`] cases; see [`Layout::pack_bytes`]); a larger
+/// list has a pack to itself. A pack is fetched whole, so this is also what a list costs a
+/// reader at least.
 pub const PACK_TARGET: usize = 64 * 1024;
+/// Cases from which packs are [`PACK_TARGET`] bytes: a smaller site has smaller packs (down
+/// to a quarter), as its index is smaller and its file count matters less than a reader's
+/// download.
+pub const PACK_FULL_AT: usize = 10_000;
 /// Grams whose positions exceed this many bytes get right-extensions (see `invert`)...
 pub const EXT_MIN: usize = 8192;
 /// ... if that is also more than one in this many of the corpus's bigram position bytes,
@@ -55,6 +60,16 @@ pub struct Layout {
     pub doc_pack: usize,
     /// Position bytes the inversion collects per pass (see `invert::PASS_BYTES`).
     pub pass_bytes: usize,
+}
+
+impl Layout {
+    /// The pack size for a site of `cases` cases: in proportion to its size, between a
+    /// quarter of `pack_target` and `pack_target`.
+    pub fn pack_bytes(&self, cases: usize) -> usize {
+        (self.pack_target.saturating_mul(cases) / PACK_FULL_AT)
+            .clamp(self.pack_target / 4, self.pack_target)
+            .max(1)
+    }
 }
 
 impl Default for Layout {
@@ -258,6 +273,8 @@ pub fn build_with(docs: &[SearchDoc], lay: &Layout) -> Vec<IndexFile> {
 struct Layouter<'a, E> {
     lay: &'a Layout,
     sink: &'a (dyn Fn(IndexFile) -> Result<(), E> + Sync),
+    /// The pack size ([`Layout::pack_bytes`]).
+    pack_bytes: usize,
     placed: Vec<Placed>,
     /// The open pack: its number and bytes.
     pack: u32,
@@ -362,7 +379,7 @@ impl<E: Send> Layouter<'_, E> {
                 bytes,
                 ..Placed::default()
             }
-        } else if len >= self.lay.pack_target {
+        } else if len >= self.pack_bytes {
             let pack = self.packs;
             self.packs += 1;
             files.push((pack_name(pack), bytes));
@@ -373,7 +390,7 @@ impl<E: Send> Layouter<'_, E> {
                 ..Placed::default()
             }
         } else {
-            if !self.open.is_empty() && self.open.len() + len > self.lay.pack_target {
+            if !self.open.is_empty() && self.open.len() + len > self.pack_bytes {
                 self.close_pack(files);
             }
             if self.open.is_empty() {
@@ -416,6 +433,7 @@ pub fn write_with<E: Send>(
     let mut lay_out = Layouter {
         lay,
         sink,
+        pack_bytes: lay.pack_bytes(docs.len()),
         placed: Vec::new(),
         pack: 0,
         open: Vec::new(),
@@ -555,7 +573,7 @@ pub fn write_with<E: Send>(
         "dp": lay.doc_pack,
         "k1": K1,
         "fw": FIELD_WEIGHTS,
-        "pc": lay.pack_target,
+        "pc": lay.pack_bytes(docs.len()),
         "facets": fmeta,
     });
     sink(file("meta", codec::js_json("meta", &meta)))
@@ -609,6 +627,15 @@ mod tests {
             body: body.into(),
             ..SearchDoc::default()
         }
+    }
+
+    #[test]
+    fn packs_grow_with_the_site_up_to_the_target() {
+        let lay = Layout::default();
+        assert_eq!(lay.pack_bytes(20), PACK_TARGET / 4);
+        assert_eq!(lay.pack_bytes(5_000), PACK_TARGET / 2);
+        assert_eq!(lay.pack_bytes(PACK_FULL_AT), PACK_TARGET);
+        assert_eq!(lay.pack_bytes(100_000), PACK_TARGET);
     }
 
     #[test]

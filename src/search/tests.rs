@@ -411,7 +411,7 @@ fn phrases_match_exactly_with(pass_bytes: usize) {
             && placed.iter().any(|p| p.loc == PosLoc::Pack && p.offset > 0)
             && placed
                 .iter()
-                .any(|p| p.loc == PosLoc::Pack && p.len >= lay.pack_target),
+                .any(|p| p.loc == PosLoc::Pack && p.len >= lay.pack_bytes(docs.len())),
         "all layouts exercised: inline, sharing a pack, a pack of its own"
     );
     let g = store
