@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
+    /// The previous output, whose unchanged files are linked rather than written again.
+    previous: Option<Previous>,
     /// Held until the staging folder is swapped in or dropped.
     _lock: Lock,
 }
@@ -59,6 +61,7 @@ impl Staging {
             crate::outdir::MARKER_TEXT.as_bytes(),
         )?;
         Ok(Staging {
+            previous: Previous::open(target),
             dir,
             target: target.to_path_buf(),
             _lock: lock,
@@ -228,6 +231,12 @@ impl Output for Staging {
         if STOPPING.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(Error::Cancelled);
         }
+        if let Some(previous) = &self.previous {
+            let dest = prepare_path(&self.dir, path)?;
+            if previous.link_if_same(path, bytes, &dest) {
+                return Ok(());
+            }
+        }
         write_file(&self.dir, path, bytes)
     }
 
@@ -240,6 +249,62 @@ impl Output for Staging {
             return Err(Error::Cancelled);
         }
         stream_file(&self.dir, path, fill)
+    }
+}
+
+/// The previous output, open, so that a rebuild links each file whose bytes did not
+/// change instead of writing it again: on a disk, creating and filling a file costs far
+/// more than comparing it and adding a name to its inode, and removing the old output
+/// then frees only what changed (bench/README.md, "Rebuilds"). The file compared is
+/// reached from the output folder through no link (`RESOLVE_BENEATH | NO_SYMLINKS`), and
+/// the inode linked is the one compared (through `/proc/self/fd`). Linux only; elsewhere,
+/// and wherever a step fails, the file is written.
+struct Previous {
+    #[cfg(target_os = "linux")]
+    dir: rustix::fd::OwnedFd,
+}
+
+impl Previous {
+    #[cfg(target_os = "linux")]
+    fn open(target: &Path) -> Option<Previous> {
+        use rustix::fs::{open, Mode, OFlags};
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let dir = open(target, flags, Mode::empty()).ok()?;
+        Some(Previous { dir })
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn open(_target: &Path) -> Option<Previous> {
+        None
+    }
+
+    /// Links the previous output's `rel` to `dest` if it holds exactly `bytes`.
+    #[cfg(target_os = "linux")]
+    fn link_if_same(&self, rel: &str, bytes: &[u8], dest: &Path) -> bool {
+        use rustix::fd::AsRawFd;
+        use rustix::fs::{linkat, openat2, AtFlags, Mode, OFlags, ResolveFlags, CWD};
+        use std::io::Read;
+        let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY;
+        let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS;
+        let Ok(fd) = openat2(&self.dir, rel, flags, Mode::empty(), resolve) else {
+            return false;
+        };
+        let mut file = std::fs::File::from(fd);
+        match file.metadata() {
+            Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {}
+            _ => return false,
+        }
+        let mut old = Vec::with_capacity(bytes.len());
+        if file.read_to_end(&mut old).is_err() || old != bytes {
+            return false;
+        }
+        let inode = format!("/proc/self/fd/{}", file.as_raw_fd());
+        linkat(CWD, inode.as_str(), CWD, dest, AtFlags::SYMLINK_FOLLOW).is_ok()
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn link_if_same(&self, _rel: &str, _bytes: &[u8], _dest: &Path) -> bool {
+        false
     }
 }
 

@@ -521,3 +521,79 @@ fn pdf_out_replaces_only_a_pdf() {
     }
     assert_eq!(before, snapshot(site.root()), "the site was changed");
 }
+
+/// A rebuild links the files whose bytes did not change from the previous output (the
+/// same inode, so nothing is written or allocated again), writes the ones that changed,
+/// and the previous output is gone afterwards: the new output is whole either way.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_rebuild_reuses_unchanged_files_and_rewrites_changed_ones() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Site::from_fixture("search");
+    site.build().assert_ok();
+    let public = site.public();
+    let ino = |rel: &str| {
+        std::fs::metadata(public.join(rel))
+            .unwrap_or_else(|e| panic!("{rel}: {e}"))
+            .ino()
+    };
+    let about = "search/idx/meta.js";
+    let before_meta = ino(about);
+    let before_style = ino("style.css");
+    let before_home = ino("index.html");
+    let before = snapshot(&public);
+
+    site.build().assert_ok();
+    assert_eq!(snapshot(&public), before, "the same site");
+    assert_eq!(ino("style.css"), before_style, "unchanged file linked");
+    assert_eq!(ino(about), before_meta, "unchanged index file linked");
+    assert_eq!(
+        std::fs::metadata(public.join("style.css"))
+            .expect("style")
+            .nlink(),
+        1,
+        "the previous output is gone"
+    );
+
+    // A changed title changes the front page: written anew, with the new text.
+    let cfg = std::fs::read_to_string(site.root().join("casebook.yaml")).expect("config");
+    let title = cfg
+        .lines()
+        .find(|l| l.starts_with("title:"))
+        .expect("a title line")
+        .to_string();
+    site.write(
+        "casebook.yaml",
+        &cfg.replace(&title, "title: 改过的汇编标题"),
+    );
+    site.build().assert_ok();
+    assert_ne!(
+        ino("index.html"),
+        before_home,
+        "a changed file is a new file"
+    );
+    assert!(site.read("index.html").contains("改过的汇编标题"));
+}
+
+/// A link planted in the previous output is never followed to reuse what it points at.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_rebuild_never_links_through_a_link_in_the_previous_output() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Site::from_fixture("search");
+    site.build().assert_ok();
+    let public = site.public();
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let outside = elsewhere.path().join("style.css");
+    std::fs::copy(public.join("style.css"), &outside).expect("copy");
+    std::fs::remove_file(public.join("style.css")).expect("remove");
+    std::os::unix::fs::symlink(&outside, public.join("style.css")).expect("link");
+    site.build().assert_ok();
+    let meta = std::fs::symlink_metadata(public.join("style.css")).expect("style");
+    assert!(meta.is_file(), "a file of its own, not the link");
+    assert_ne!(
+        meta.ino(),
+        std::fs::metadata(&outside).expect("outside").ino(),
+        "not the outside file's inode"
+    );
+}
