@@ -297,7 +297,7 @@ impl Lcg {
 }
 
 /// Recall and precision against brute-force substring search, on text from a tiny alphabet
-/// so phrases collide often and every position layout (inline, shard, own file) is used.
+/// so phrases collide often and every list layout (inline, sharing a pack, a pack of its own) is used.
 #[test]
 fn phrases_match_exactly_like_substring_search() {
     phrases_match_exactly_with(super::index::Layout::default().pass_bytes);
@@ -333,7 +333,7 @@ fn colliding_corpus(rng: &mut Lcg) -> (Vec<char>, Vec<SearchDoc>) {
     (alphabet, docs)
 }
 
-/// Small thresholds: inline, sharded and own files for positions and postings, and
+/// Small thresholds: inline lists, shared packs and packs of their own, and
 /// extension grams (trigrams, 4-grams) all occur.
 fn small_layout(pass_bytes: usize) -> super::index::Layout {
     super::index::Layout {
