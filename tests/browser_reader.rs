@@ -240,18 +240,11 @@ fn axe_finds_nothing_on_any_page_type_at_either_width() {
             }
         }
     }
-    // The dark scheme has its own colours: checked where every kind of colour appears.
+    // The dark scheme has its own colours: every page type again.
     b.emulate_media(&[("prefers-color-scheme", "dark")]);
     for (w, h) in [PHONE, DESK] {
         set_viewport(&b, (w, h));
-        for page in [
-            "",
-            "cases/jinshan-jincheng/",
-            "regions/福建省/",
-            "stats/",
-            "search/?q=社工站",
-            "print/",
-        ] {
+        for page in &pages {
             b.goto(&ex.url(page));
             if page.starts_with("search/?") {
                 wait_for_search(&b);
@@ -424,19 +417,59 @@ fn keyboard_skip_link_visible_focus_reduced_motion_and_dark() {
             json!("main"),
             "the skip link moves the focus to the content"
         );
-        // Every control after it shows where the focus is.
-        b.goto(&ex.url(""));
-        for _ in 0..40 {
-            b.press("\u{E004}");
-            let v = b.execute(
-                "const a = document.activeElement, s = getComputedStyle(a); \
-                 return [a.tagName + '.' + a.className + ' ' + (a.textContent || '').trim().slice(0, 20), \
-                         s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2, \
-                         a.getBoundingClientRect().width > 0];",
-                json!([]),
+        // Every control of every page type, in tab order, shows where the focus is.
+        for page in [
+            "",
+            "cases/",
+            "cases/jinshan-jincheng/",
+            "regions/",
+            "regions/福建省/",
+            "stats/",
+            "search/?q=社工站",
+            "collections/2024-youxiu/",
+            "print/",
+            "about/",
+            "cases/no-such-case/",
+        ] {
+            b.goto(&ex.url(page));
+            if page.starts_with("search/?") {
+                wait_for_search(&b);
+            }
+            let mut seen = std::collections::HashSet::new();
+            for _ in 0..400 {
+                b.press("\u{E004}");
+                let v = b.execute(
+                    "const a = document.activeElement, s = getComputedStyle(a); \
+                     if (a === document.body) return null; \
+                     const path = []; for (let e = a; e && e !== document.body; e = e.parentElement) \
+                       path.unshift(e.tagName + ':' + Array.prototype.indexOf.call(e.parentElement.children, e)); \
+                     return [a.tagName + '.' + a.className + ' ' + (a.textContent || '').trim().slice(0, 20), \
+                             s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2, \
+                             a.getBoundingClientRect().width > 0, path.join('/')];",
+                    json!([]),
+                );
+                // Back at the start (or out of the page): every control was reached.
+                if v.is_null() || !seen.insert(v[3].to_string()) {
+                    break;
+                }
+                assert_eq!(
+                    v[1],
+                    json!(true),
+                    "{w}px {page}: no visible focus on {}",
+                    v[0]
+                );
+                assert_eq!(
+                    v[2],
+                    json!(true),
+                    "{w}px {page}: focus on a hidden {}",
+                    v[0]
+                );
+            }
+            assert!(
+                seen.len() > 3,
+                "{w}px {page}: only {} controls reached",
+                seen.len()
             );
-            assert_eq!(v[1], json!(true), "{w}px: no visible focus on {}", v[0]);
-            assert_eq!(v[2], json!(true), "{w}px: focus on a hidden {}", v[0]);
         }
     }
     set_viewport(&b, DESK);
