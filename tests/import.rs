@@ -470,6 +470,16 @@ fn json_report_for_scripts() {
 /// A small Word document: a title, a heading, bold and italic, a list, a table, a
 /// footnote and an image, as Word writes them.
 fn make_docx(path: &Path) {
+    // A real (tiny) PNG: the photo pipeline decodes every image a case names.
+    let mut png = Vec::new();
+    image::RgbImage::from_pixel(4, 3, image::Rgb([200, 120, 60]))
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    make_docx_with(path, "media/image1.png", &png);
+}
+
+/// [`make_docx`] with another image in it.
+fn make_docx_with(path: &Path, image_name: &str, image_bytes: &[u8]) {
     let f = std::fs::File::create(path).expect("create docx");
     let mut z = zip::ZipWriter::new(f);
     let opts = zip::write::SimpleFileOptions::default();
@@ -479,13 +489,11 @@ fn make_docx(path: &Path) {
     };
     put("[Content_Types].xml", b"<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>");
     put("word/styles.xml", r#"<?xml version="1.0"?><w:styles xmlns:w="w"><w:style w:styleId="1"><w:name w:val="heading 1"/></w:style><w:style w:styleId="2"><w:name w:val="heading 2"/></w:style></w:styles>"#.as_bytes());
-    put("word/_rels/document.xml.rels", br#"<?xml version="1.0"?><Relationships><Relationship Id="rId9" Target="media/image1.png"/></Relationships>"#);
-    // A real (tiny) PNG: the photo pipeline decodes every image a case names.
-    let mut png = Vec::new();
-    image::RgbImage::from_pixel(4, 3, image::Rgb([200, 120, 60]))
-        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .unwrap();
-    put("word/media/image1.png", &png);
+    let rels = format!(
+        r#"<?xml version="1.0"?><Relationships><Relationship Id="rId9" Target="{image_name}"/></Relationships>"#
+    );
+    put("word/_rels/document.xml.rels", rels.as_bytes());
+    put(&format!("word/{image_name}"), image_bytes);
     put("word/footnotes.xml", r#"<?xml version="1.0"?><w:footnotes xmlns:w="w"><w:footnote w:id="0"><w:p><w:r><w:t>sep</w:t></w:r></w:p></w:footnote><w:footnote w:id="1"><w:p><w:r><w:t>数据来自浚县民政局。</w:t></w:r></w:p></w:footnote></w:footnotes>"#.as_bytes());
     put("docProps/core.xml", r#"<?xml version="1.0"?><cp:coreProperties xmlns:cp="c" xmlns:dc="d" xmlns:dcterms="t"><dc:title>浚县社工站</dc:title><dc:creator>Administrator</dc:creator><dcterms:created>2024-03-05T08:00:00Z</dcterms:created></cp:coreProperties>"#.as_bytes());
     let doc = r#"<?xml version="1.0"?><w:document xmlns:w="w" xmlns:a="a" xmlns:r="r"><w:body>
@@ -548,6 +556,37 @@ fn word_documents_keep_headings_emphasis_lists_tables_footnotes_images() {
         "the image is beside the case"
     );
     assert!(text.contains("amount: \"120万元\""), "{text}");
+    let check = site.run(&["check", "--drafts"]);
+    assert!(check.stdout().contains(" 0 errors"), "{}", check.stdout());
+}
+
+/// A Word drawing (EMF) cannot be shown on a web page: the draft leaves it out, the report
+/// says which image and what to do, and the draft checks clean (it named the EMF before,
+/// and the build then stopped on it).
+#[test]
+fn word_drawings_are_left_out_with_a_note() {
+    let site = Site::from_fixture("basic");
+    let file = site.root().join("浚县.docx");
+    // The start of an EMF file: an EMR_HEADER record with the " EMF" signature at 40.
+    let mut emf = vec![1u8, 0, 0, 0, 108, 0, 0, 0];
+    emf.resize(40, 0);
+    emf.extend_from_slice(b" EMF");
+    emf.resize(108, 0);
+    make_docx_with(&file, "media/image1.emf", &emf);
+    let run = import(&site, &[file.to_str().expect("path"), "--into", "w"]);
+    run.assert_ok();
+    let out = run.stdout() + &run.stderr();
+    assert!(
+        out.contains("media/image1.emf") && out.contains("EMF") && out.contains("PNG or JPEG"),
+        "{out}"
+    );
+    let d = drafts(&site, "w");
+    assert_eq!(d.len(), 1);
+    assert!(
+        !d[0].1.contains("emf") && !d[0].1.contains("!["),
+        "{}",
+        d[0].1
+    );
     let check = site.run(&["check", "--drafts"]);
     assert!(check.stdout().contains(" 0 errors"), "{}", check.stdout());
 }

@@ -47,7 +47,29 @@ pub fn read(bytes: &[u8]) -> Result<Source, Problem> {
             .unwrap_or("png")
             .to_ascii_lowercase();
         match part_bytes(&mut zip, &name) {
-            Some(bytes) => source.images.push(Image { ext, bytes }),
+            Some(bytes) => match crate::photos::extension_of(&bytes) {
+                Ok(ext) => source.images.push(Image {
+                    ext: ext.to_string(),
+                    bytes,
+                }),
+                // A Word drawing (EMF, WMF) or the like: a web page cannot show it, and a
+                // draft that named it would stop the build.
+                Err(e) => {
+                    let what = match ext.as_str() {
+                        "emf" | "wmf" | "emz" | "wmz" => {
+                            "is a Word drawing (EMF/WMF), which a web page cannot show".to_string()
+                        }
+                        _ => e.message(),
+                    };
+                    source.images.push(Image {
+                        ext,
+                        bytes: Vec::new(),
+                    });
+                    source.notes.push(format!(
+                        "an image ({target}) was left out: it {what}; in Word, save it as a picture (PNG or JPEG) and add it to the draft by hand"
+                    ));
+                }
+            },
             None => {
                 // Kept as an empty place, so the images after it keep their numbers.
                 source.images.push(Image {

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The image files copied from beside a page (the photo pipeline reads them all).
-const COPIED: &[&str] = &["jpg", "jpeg", "png", "webp", "gif"];
+const COPIED: &[&str] = &["jpg", "jpeg", "png", "webp", "gif", "tif", "tiff", "bmp"];
 
 /// `text` is the page read from `file`; its images are looked for in `file`'s folder.
 pub fn read(text: &str, file: &Path) -> Source {
@@ -278,23 +278,18 @@ impl Page {
                 format!("a .{ext} file")
             };
             return Err(format!(
-                "{rel} is {kind}: only JPEG, PNG, WebP and GIF images are copied, so save it as one of these"
+                "{rel} is {kind}: only JPEG, PNG, WebP, GIF, TIFF and BMP images are copied, so save it as one of these"
             ));
         }
         let bytes =
             std::fs::read(&real).map_err(|e| format!("the file {rel} cannot be read: {e}"))?;
-        // Named by the format the bytes are in, which the photo pipeline reads.
-        let ext = match image::guess_format(&bytes) {
-            Ok(image::ImageFormat::Jpeg) => "jpg",
-            Ok(image::ImageFormat::Png) => "png",
-            Ok(image::ImageFormat::WebP) => "webp",
-            Ok(image::ImageFormat::Gif) => "gif",
-            _ => {
-                return Err(format!(
-                    "{rel} is not a real image: its content is not JPEG, PNG, WebP or GIF (the page may have saved an error page in its place)"
-                ))
-            }
-        };
+        // Named by the format the bytes are in, as the photo pipeline reads them.
+        let ext = crate::photos::extension_of(&bytes).map_err(|e| {
+            format!(
+                "{rel} is not an image casebook can show: it {} (the page may have saved an error page in its place)",
+                e.message()
+            )
+        })?;
         self.images.push(Image {
             ext: ext.to_string(),
             bytes,
@@ -432,7 +427,10 @@ mod tests {
                 && s.notes[0].contains("outside the folder of a.html")
         );
         assert!(s.notes[1].contains("a .svg file"));
-        assert!(s.notes[2].contains("not a real image"));
+        assert!(
+            s.notes[2].contains("fake.jpg is not an image casebook can show")
+                && s.notes[2].contains("error page")
+        );
         assert!(s
             .notes
             .iter()

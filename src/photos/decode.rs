@@ -45,6 +45,19 @@ fn damaged(e: image::ImageError, (width, height): (u32, u32)) -> PhotoError {
     }
 }
 
+/// The file extension for bytes the photo pipeline can read (`jpg`, `png`, `webp`, `gif`,
+/// `tif`, `bmp`: what an importer names an extracted image by), or why it cannot.
+pub fn extension_of(bytes: &[u8]) -> Result<&'static str, PhotoError> {
+    Ok(match format_of(bytes)? {
+        ImageFormat::Jpeg => "jpg",
+        ImageFormat::Png => "png",
+        ImageFormat::WebP => "webp",
+        ImageFormat::Gif => "gif",
+        ImageFormat::Tiff => "tif",
+        _ => "bmp",
+    })
+}
+
 /// The format the bytes are in, or why they cannot be used.
 fn format_of(bytes: &[u8]) -> Result<ImageFormat, PhotoError> {
     if let Some(name) = unsupported_format(bytes) {

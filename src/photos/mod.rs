@@ -10,6 +10,7 @@
 
 mod cache;
 mod decode;
+pub use decode::extension_of;
 mod encode;
 pub mod markup;
 
