@@ -85,12 +85,27 @@ impl Page {
         }
     }
 
+    /// Block elements become lines; text and inline elements between them (as pages
+    /// often put a story's text straight in a `<div>`, split by `<br>`) become paragraphs.
     fn walk(&mut self, el: ElementRef<'_>, lines: &mut Vec<Line>) {
+        let mut run = String::new();
         for child in el.children() {
             let Some(e) = ElementRef::wrap(child) else {
+                if child.value().is_text() {
+                    self.inline_node(child, &mut run);
+                }
                 continue;
             };
             let name = e.value().name();
+            if name == "br" {
+                paragraph(&mut run, lines);
+                continue;
+            }
+            if INLINE.contains(&name) {
+                self.inline_node(child, &mut run);
+                continue;
+            }
+            paragraph(&mut run, lines);
             match name {
                 "script" | "style" | "nav" | "header" | "footer" | "aside" | "form"
                 | "noscript" => {}
@@ -102,17 +117,8 @@ impl Page {
                     }
                 }
                 "p" => {
-                    let t = self.inline(e);
-                    let t = t.trim();
-                    if t.is_empty() {
-                        continue;
-                    }
-                    // A paragraph of images only is kept as it is, like Word's.
-                    if without_images(t).trim().is_empty() {
-                        lines.push(Line::Raw(t.to_string()));
-                    } else {
-                        lines.push(Line::Text(t.to_string()));
-                    }
+                    let mut t = self.inline(e);
+                    paragraph(&mut t, lines);
                 }
                 "ul" | "ol" => {
                     for (i, li) in e.children().filter_map(ElementRef::wrap).enumerate() {
@@ -150,6 +156,7 @@ impl Page {
                 _ => self.walk(e, lines),
             }
         }
+        paragraph(&mut run, lines);
     }
 
     /// Text with `<b>/<strong>` as `**…**`, `<i>/<em>` as `*…*` and images as
@@ -157,41 +164,46 @@ impl Page {
     fn inline(&mut self, e: ElementRef<'_>) -> String {
         let mut out = String::new();
         for child in e.children() {
-            match child.value() {
-                Node::Text(t) => out.push_str(&t.replace(['\n', '\r'], "")),
-                Node::Element(el) => {
-                    let Some(c) = ElementRef::wrap(child) else {
-                        continue;
-                    };
-                    match el.name() {
-                        "img" => {
-                            if let Some(md) = self.image(c) {
-                                out.push_str(&md);
-                            }
-                            continue;
-                        }
-                        "script" | "style" => continue,
-                        "br" => {
-                            out.push(' ');
-                            continue;
-                        }
-                        _ => {}
-                    }
-                    let inner = self.inline(c);
-                    match el.name() {
-                        "b" | "strong" if !inner.trim().is_empty() => {
-                            out.push_str(&format!("**{}**", inner.trim()))
-                        }
-                        "i" | "em" if !inner.trim().is_empty() => {
-                            out.push_str(&format!("*{}*", inner.trim()))
-                        }
-                        _ => out.push_str(&inner),
-                    }
-                }
-                _ => {}
-            }
+            self.inline_node(child, &mut out);
         }
         out
+    }
+
+    /// One node of [`Page::inline`]'s text.
+    fn inline_node(&mut self, child: ego_tree::NodeRef<'_, Node>, out: &mut String) {
+        match child.value() {
+            Node::Text(t) => out.push_str(&t.replace(['\n', '\r'], "")),
+            Node::Element(el) => {
+                let Some(c) = ElementRef::wrap(child) else {
+                    return;
+                };
+                match el.name() {
+                    "img" => {
+                        if let Some(md) = self.image(c) {
+                            out.push_str(&md);
+                        }
+                        return;
+                    }
+                    "script" | "style" => return,
+                    "br" => {
+                        out.push(' ');
+                        return;
+                    }
+                    _ => {}
+                }
+                let inner = self.inline(c);
+                match el.name() {
+                    "b" | "strong" if !inner.trim().is_empty() => {
+                        out.push_str(&format!("**{}**", inner.trim()))
+                    }
+                    "i" | "em" if !inner.trim().is_empty() => {
+                        out.push_str(&format!("*{}*", inner.trim()))
+                    }
+                    _ => out.push_str(&inner),
+                }
+            }
+            _ => {}
+        }
     }
 
     /// `![alt](image:N)` for an image copied from beside the page; `None`, and a note
@@ -353,6 +365,26 @@ fn shown(address: &str) -> String {
     }
 }
 
+/// Elements that sit inside a line of text rather than make one.
+const INLINE: &[&str] = &[
+    "a", "abbr", "b", "big", "cite", "code", "em", "font", "i", "img", "kbd", "label", "mark", "q",
+    "s", "small", "span", "strong", "sub", "sup", "time", "u",
+];
+
+/// Ends a paragraph: `text`, trimmed, becomes a line (a paragraph of images only is kept
+/// as it is, like Word's), and is emptied.
+fn paragraph(text: &mut String, lines: &mut Vec<Line>) {
+    let t = text.trim();
+    if !t.is_empty() {
+        if without_images(t).trim().is_empty() {
+            lines.push(Line::Raw(t.to_string()));
+        } else {
+            lines.push(Line::Text(t.to_string()));
+        }
+    }
+    text.clear();
+}
+
 fn plain(e: ElementRef<'_>) -> String {
     e.text()
         .collect::<String>()
@@ -399,6 +431,24 @@ mod tests {
         );
         assert_eq!(percent_decode("100%.png"), "100%.png");
         assert_eq!(percent_decode("%FF.png"), "%FF.png");
+    }
+
+    /// Government sites put a story's text straight in a `<div>`, in `<span>`s, split by
+    /// `<br>`: none of it may be lost (it was, when only `<p>` made paragraphs).
+    #[test]
+    fn text_straight_in_a_div_is_kept() {
+        let html = r#"<html><body><div class="TRS_Editor"><h2>一、背景</h2>金山镇社工站成立于2021年。<br><span>服务老人</span><b>3000余人次</b>。<br/><br/>第二段<div>嵌套的段落</div>尾声<p>一个段落</p></div></body></html>"#;
+        let s = read(html, Path::new("/nonexistent/a.html"));
+        let want = vec![
+            Line::Heading(2, "一、背景".into()),
+            Line::Text("金山镇社工站成立于2021年。".into()),
+            Line::Text("服务老人**3000余人次**。".into()),
+            Line::Text("第二段".into()),
+            Line::Text("嵌套的段落".into()),
+            Line::Text("尾声".into()),
+            Line::Text("一个段落".into()),
+        ];
+        assert_eq!(s.lines, want);
     }
 
     #[test]
