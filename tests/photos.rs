@@ -273,6 +273,27 @@ fn print_edition_carries_cover_body_and_gallery_photos_as_large_jpegs() {
     }
 }
 
+/// The home introduction's cover is shown on the front page (it was processed and then
+/// not shown anywhere).
+#[test]
+fn the_home_introduction_shows_its_cover() {
+    let site = Site::from_fixture("photos");
+    site.write(
+        "content/_index.md",
+        "---\ntitle: 首页\ncover: /images/about.jpg\ncover_alt: 编委会合影\n---\n本汇编收录优秀案例。\n",
+    );
+    site.build().assert_ok();
+    let home = site.read("index.html");
+    let hero = &home[home.find("class=\"hero\"").expect("hero")..];
+    let hero = &hero[..hero.find("</section>").expect("end of hero")];
+    assert!(hero.contains("本汇编收录优秀案例"), "{hero}");
+    assert!(
+        hero.contains("<picture>") && hero.contains("alt=\"编委会合影\""),
+        "{hero}"
+    );
+    assert!(hero.contains("src=\"photos/about-"), "{hero}");
+}
+
 #[test]
 fn transparent_png_keeps_a_png_fallback() {
     let site = Site::from_fixture("photos");

@@ -66,6 +66,7 @@ fn home(r: &Renderer<'_>, out: &dyn Output) -> Result<()> {
     let site = r.site;
     let mut ctx = r.context("", &site.config.title);
     ctx.insert("intro", &site.home.as_ref().map(|h| h.html.as_str()));
+    ctx.insert("cover", &site.home.as_ref().and_then(|h| h.cover.as_ref()));
     let featured: Vec<CaseCard> = site
         .cases
         .iter()
