@@ -1,5 +1,6 @@
 //! Word documents (.docx, Word 2007 and later) → lines, with `zip` and `quick-xml`.
-//! Kept, as mammoth does: headings (by style), paragraphs, lists, tables, bold and
+//! Kept, as mammoth does: headings (by style), paragraphs, lists (numbered as Word numbers
+//! them: `1.`, `一、`, `（一）`), tables, bold and
 //! italic, footnotes, images. Dropped: fonts, colours, sizes.
 
 use super::article::Line;
@@ -33,9 +34,13 @@ pub fn read(bytes: &[u8]) -> Result<Source, Problem> {
         exact: true,
         ..Default::default()
     };
+    let numbering = part(&mut zip, "word/numbering.xml")
+        .map(|x| numbering(&x))
+        .unwrap_or_default();
     let mut body = Body {
         styles,
         rels,
+        numbering,
         ..Default::default()
     };
     body.parse(&document).map_err(|_| damaged())?;
@@ -117,6 +122,148 @@ fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
         .and_then(|a| a.unescape_value().ok().map(|v| v.into_owned()))
 }
 
+/// How one level of a Word list is numbered: `numFmt` (`decimal`, `bullet`,
+/// `chineseCounting` …) and `lvlText` (`%1.`, `（%1）` …).
+#[derive(Debug, Clone, Default)]
+struct Level {
+    format: String,
+    text: String,
+}
+
+/// List id (`w:numId`) → its levels (by `w:ilvl`), from numbering.xml.
+fn numbering(xml: &str) -> HashMap<String, HashMap<u8, Level>> {
+    let mut abstracts: HashMap<String, HashMap<u8, Level>> = HashMap::new();
+    let mut nums: HashMap<String, String> = HashMap::new();
+    let mut reader = Reader::from_str(xml);
+    let (mut abs, mut lvl, mut num): (Option<String>, Option<u8>, Option<String>) =
+        (None, None, None);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.name().as_ref() {
+                b"w:abstractNum" => abs = attr(&e, "w:abstractNumId"),
+                b"w:lvl" => lvl = attr(&e, "w:ilvl").and_then(|v| v.parse().ok()),
+                b"w:numFmt" | b"w:lvlText" => {
+                    if let (Some(a), Some(l), Some(v)) = (&abs, lvl, attr(&e, "w:val")) {
+                        let level = abstracts
+                            .entry(a.clone())
+                            .or_default()
+                            .entry(l)
+                            .or_default();
+                        if e.name().as_ref() == b"w:numFmt" {
+                            level.format = v;
+                        } else {
+                            level.text = v;
+                        }
+                    }
+                }
+                b"w:num" => num = attr(&e, "w:numId"),
+                b"w:abstractNumId" => {
+                    if let (Some(n), Some(v)) = (&num, attr(&e, "w:val")) {
+                        nums.insert(n.clone(), v);
+                    }
+                }
+                _ => {}
+            },
+            Ok(Event::End(e)) => match e.name().as_ref() {
+                b"w:abstractNum" => abs = None,
+                b"w:lvl" => lvl = None,
+                b"w:num" => num = None,
+                _ => {}
+            },
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    nums.into_iter()
+        .filter_map(|(n, a)| Some((n, abstracts.get(&a)?.clone())))
+        .collect()
+}
+
+/// The marker of item `n` (from 1) of a numbered list level: `3.` for Markdown's own
+/// ordered lists, else the level's text with the number as Word shows it (`三、`, `（c）`).
+fn list_marker(level: &Level, n: usize) -> Option<String> {
+    let number = match level.format.as_str() {
+        "bullet" | "none" | "" => return None,
+        "chineseCounting"
+        | "chineseCountingThousand"
+        | "ideographTraditional"
+        | "ideographDigital"
+        | "japaneseCounting"
+        | "taiwaneseCounting" => chinese_number(n),
+        "lowerLetter" => letter(n, b'a'),
+        "upperLetter" => letter(n, b'A'),
+        "lowerRoman" => roman(n).to_lowercase(),
+        "upperRoman" => roman(n),
+        _ => n.to_string(),
+    };
+    let text = if level.text.is_empty() {
+        "%1.".to_string()
+    } else {
+        level.text.clone()
+    };
+    // Only the level's own number is shown: a multi-level `%1.%2.` shows as `2.`, what
+    // comes before the first number and after the last kept.
+    let marker = (1..=9).fold(text, |t, i| t.replace(&format!("%{i}"), "\u{0}"));
+    let marker = match (marker.find('\u{0}'), marker.rfind('\u{0}')) {
+        (Some(first), Some(last)) => {
+            format!("{}{}{}", &marker[..first], number, &marker[last + 1..])
+        }
+        _ => marker,
+    };
+    Some(marker)
+}
+
+fn chinese_number(n: usize) -> String {
+    const DIGITS: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => DIGITS[n].to_string(),
+        10..=19 => format!("十{}", if n > 10 { DIGITS[n % 10] } else { "" }),
+        20..=99 => format!(
+            "{}十{}",
+            DIGITS[n / 10],
+            if !n.is_multiple_of(10) {
+                DIGITS[n % 10]
+            } else {
+                ""
+            }
+        ),
+        _ => n.to_string(),
+    }
+}
+
+fn letter(n: usize, base: u8) -> String {
+    let i = (n.max(1) - 1) % 26;
+    char::from(base + i as u8)
+        .to_string()
+        .repeat((n.max(1) - 1) / 26 + 1)
+}
+
+fn roman(mut n: usize) -> String {
+    const R: [(usize, &str); 13] = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut out = String::new();
+    for (v, s) in R {
+        while n >= v {
+            out.push_str(s);
+            n -= v;
+        }
+    }
+    out
+}
+
 /// Style id → heading level, from styles.xml (`heading 2` → 2, `Title` → 1).
 fn heading_styles(xml: &str) -> HashMap<String, u8> {
     let mut out = HashMap::new();
@@ -179,6 +326,13 @@ struct Body {
     para: String,
     heading: Option<u8>,
     list: bool,
+    /// List id → levels (see [`numbering`]).
+    numbering: HashMap<String, HashMap<u8, Level>>,
+    /// The paragraph's list and level.
+    num_id: Option<String>,
+    ilvl: u8,
+    /// Items so far per list and level.
+    counters: HashMap<(String, u8), usize>,
     bold: bool,
     italic: bool,
     in_run_props: bool,
@@ -210,12 +364,16 @@ impl Body {
                 self.para.clear();
                 self.heading = None;
                 self.list = false;
+                self.num_id = None;
+                self.ilvl = 0;
             }
             b"w:pStyle" => {
                 self.heading = attr(e, "w:val")
                     .and_then(|v| self.styles.get(&v).copied().or_else(|| heading_level(&v)))
             }
             b"w:numPr" => self.list = true,
+            b"w:numId" => self.num_id = attr(e, "w:val"),
+            b"w:ilvl" => self.ilvl = attr(e, "w:val").and_then(|v| v.parse().ok()).unwrap_or(0),
             b"w:r" => {
                 self.bold = false;
                 self.italic = false;
@@ -300,11 +458,38 @@ impl Body {
         }
         let line = match (self.heading, self.list) {
             (Some(level), _) => Line::Heading(level, text.replace('*', "")),
-            (None, true) => Line::Raw(format!("- {text}")),
+            (None, true) => Line::Raw(self.list_item(&text)),
             (None, false) if text.starts_with("![](") => Line::Raw(text),
             (None, false) => Line::Text(text),
         };
         self.lines.push(line);
+    }
+}
+
+impl Body {
+    /// A list paragraph as Markdown: `- ` for bullets, `3. ` for decimal numbers, or the
+    /// text after the marker Word shows (`二、`, `（三）`); nested levels indented.
+    fn list_item(&mut self, text: &str) -> String {
+        let id = self.num_id.clone().unwrap_or_default();
+        let level = self
+            .numbering
+            .get(&id)
+            .and_then(|l| l.get(&self.ilvl))
+            .cloned()
+            .unwrap_or_default();
+        let indent = "   ".repeat(usize::from(self.ilvl.min(8)));
+        // An item restarts the numbering of the levels below it.
+        let ilvl = self.ilvl;
+        self.counters.retain(|(i, l), _| *i != id || *l <= ilvl);
+        let n = self.counters.entry((id, ilvl)).or_insert(0);
+        *n += 1;
+        match list_marker(&level, *n) {
+            None => format!("{indent}- {text}"),
+            Some(m) if level.format == "decimal" && (m.ends_with('.') || m.ends_with(')')) => {
+                format!("{indent}{}. {text}", *n)
+            }
+            Some(m) => format!("{indent}{m}{text}"),
+        }
     }
 }
 
@@ -390,5 +575,92 @@ fn properties(xml: &str, source: &mut Source) {
             Ok(Event::Eof) | Err(_) => break,
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_markers_follow_words_numbering() {
+        let lvl = |format: &str, text: &str| Level {
+            format: format.into(),
+            text: text.into(),
+        };
+        assert_eq!(list_marker(&lvl("bullet", "●"), 1), None);
+        assert_eq!(
+            list_marker(&lvl("decimal", "%1."), 3).as_deref(),
+            Some("3.")
+        );
+        assert_eq!(
+            list_marker(&lvl("chineseCounting", "%1、"), 2).as_deref(),
+            Some("二、")
+        );
+        assert_eq!(
+            list_marker(&lvl("chineseCounting", "（%1）"), 11).as_deref(),
+            Some("（十一）")
+        );
+        assert_eq!(
+            list_marker(&lvl("chineseCountingThousand", "%1、"), 20).as_deref(),
+            Some("二十、")
+        );
+        assert_eq!(
+            list_marker(&lvl("lowerLetter", "%1)"), 3).as_deref(),
+            Some("c)")
+        );
+        assert_eq!(
+            list_marker(&lvl("upperRoman", "%1."), 4).as_deref(),
+            Some("IV.")
+        );
+        assert_eq!(
+            list_marker(&lvl("decimal", "%1.%2."), 2).as_deref(),
+            Some("2.")
+        );
+    }
+
+    #[test]
+    fn numbered_paragraphs_count_per_list_and_level() {
+        let numbering = numbering(
+            r#"<w:numbering xmlns:w="w"><w:abstractNum w:abstractNumId="7"><w:lvl w:ilvl="0"><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="decimal"/><w:lvlText w:val="%2."/></w:lvl></w:abstractNum><w:abstractNum w:abstractNumId="8"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val="●"/></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="7"/></w:num><w:num w:numId="2"><w:abstractNumId w:val="8"/></w:num></w:numbering>"#,
+        );
+        let mut body = Body {
+            numbering,
+            ..Default::default()
+        };
+        let item = |num: &str, ilvl: u8, text: &str| {
+            format!(
+                r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="{ilvl}"/><w:numId w:val="{num}"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"#
+            )
+        };
+        let xml = format!(
+            "<w:document xmlns:w=\"w\"><w:body>{}{}{}{}{}{}</w:body></w:document>",
+            item("1", 0, "健全机制"),
+            item("1", 1, "排查"),
+            item("1", 1, "走访"),
+            item("1", 0, "培育人才"),
+            item("1", 1, "培训"),
+            item("2", 0, "要点")
+        );
+        body.parse(&xml).unwrap_or_else(|e| panic!("{e}"));
+        let raw: Vec<String> = body
+            .lines
+            .iter()
+            .map(|l| match l {
+                Line::Raw(s) => s.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            raw,
+            [
+                "一、健全机制",
+                "   1. 排查",
+                "   2. 走访",
+                "二、培育人才",
+                "   1. 培训",
+                "- 要点"
+            ]
+        );
     }
 }
