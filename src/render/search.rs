@@ -90,6 +90,7 @@ fn client_config(r: &Renderer<'_>) -> String {
             "more_values": s("search_more_values"),
             "clear": s("search_clear"),
             "error": s("search_error"),
+            "old_browser": s("search_old_browser"),
         },
     });
     codec::json_for_js(&v)

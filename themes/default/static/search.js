@@ -611,7 +611,7 @@
       return showMore(my);
     }).catch(function (e) {
       if (my !== seq) return;
-      status.textContent = cfg.t.error || String(e);
+      status.textContent = (typeof DecompressionStream === "undefined" && cfg.t.old_browser) || cfg.t.error || String(e);
       if (window.console) console.error(e);
     });
   }
