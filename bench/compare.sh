@@ -10,7 +10,11 @@
 # Environment:
 #   RUNS=3          timed runs per tool and N (tools run alternately: c h z, c h z, ...)
 #   SEED=1          corpus seed (same N + seed = byte-identical corpus)
-#   TOOLS="casebook hugo zola"   which tools to try; missing ones are skipped with a note
+#   TOOLS="casebook hugo zola"   which tools to try; missing ones are skipped with a note;
+#                   `baseline` is another casebook binary (CASEBOOK_BASELINE=path, e.g.
+#                   one built from an older commit), to time a change against its parent
+#                   side by side: TOOLS="baseline casebook hugo"
+#   CASEBOOK_BASELINE=path   the `baseline` tool's binary
 #   TIMEOUT=900     seconds before one build is killed (and reported as a timeout)
 #   MIN_AVAIL_MB=3072  stop a build when the machine's available memory drops below this
 #                   (the machine is shared); reported as `memguard`
@@ -90,6 +94,14 @@ for tool in $TOOLS; do
         NOTES+=("casebook: no \`build\` subcommand in this checkout yet: skipped")
       fi
       ;;
+    baseline)
+      if [ -x "${CASEBOOK_BASELINE:-}" ]; then
+        ACTIVE+=(baseline)
+        VERSION[baseline]="baseline $CASEBOOK_BASELINE"
+      else
+        NOTES+=("baseline: set CASEBOOK_BASELINE to a casebook binary: skipped")
+      fi
+      ;;
     hugo)
       if HUGO_BIN=$(find_hugo) && [ -x "$HUGO_BIN" ]; then
         ACTIVE+=(hugo)
@@ -123,6 +135,7 @@ PF_NOTES=()
 build_cmd() { # tool corpus_root out_dir
   case $1 in
     casebook) echo "$ROOT/target/release/casebook build --root $2/casebook --out $3" ;;
+    baseline) echo "$CASEBOOK_BASELINE build --root $2/casebook --out $3" ;;
     hugo) echo "$HUGO_BIN --source $2/hugo --destination $3 --quiet" ;;
     zola) echo "$ZOLA_BIN --root $2/zola build --output-dir $3 --force" ;;
   esac
