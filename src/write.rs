@@ -231,13 +231,13 @@ impl Output for Staging {
         if STOPPING.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(Error::Cancelled);
         }
+        let dest = prepare_path(&self.dir, path)?;
         if let Some(previous) = &self.previous {
-            let dest = prepare_path(&self.dir, path)?;
             if previous.link_if_same(path, bytes, &dest) {
                 return Ok(());
             }
         }
-        write_file(&self.dir, path, bytes)
+        std::fs::write(&dest, bytes).map_err(|source| Error::Write { path: dest, source })
     }
 
     fn fresh(&self, _file: &str, _template: &str, _ctx: &tera::Context) -> bool {

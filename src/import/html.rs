@@ -142,11 +142,6 @@ impl Page {
                         }
                     }
                 }
-                "img" => {
-                    if let Some(md) = self.image(e) {
-                        lines.push(Line::Raw(md));
-                    }
-                }
                 "figcaption" => {
                     let t = plain(e);
                     if !t.is_empty() {

@@ -88,8 +88,9 @@ impl Default for Layout {
 }
 
 /// Where a list (positions or postings) is stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PosLoc {
+    #[default]
     None = 0,
     Inline = 1,
     Pack = 2,
@@ -163,7 +164,7 @@ fn file(name: &str, bytes: Vec<u8>) -> IndexFile {
 /// A list and where it went: inline (its bytes kept for the entry) or in a pack.
 #[derive(Default)]
 struct Placed {
-    loc: Option<PosLoc>,
+    loc: PosLoc,
     len: usize,
     /// The bytes of an inline list.
     bytes: Vec<u8>,
@@ -173,10 +174,9 @@ struct Placed {
 
 /// `varint loc`, `varint len`, then the bytes (inline) or `varint pack`, `varint offset`.
 fn put_placed(out: &mut Vec<u8>, p: &Placed) {
-    let loc = p.loc.unwrap_or(PosLoc::None);
-    put_varint(out, loc as u64);
+    put_varint(out, p.loc as u64);
     put_varint(out, p.len as u64);
-    match loc {
+    match p.loc {
         PosLoc::None => {}
         PosLoc::Inline => out.extend_from_slice(&p.bytes),
         PosLoc::Pack => {
@@ -374,7 +374,7 @@ impl<E: Send> Layouter<'_, E> {
         let len = bytes.len();
         let p = if len <= inline_max {
             Placed {
-                loc: Some(PosLoc::Inline),
+                loc: PosLoc::Inline,
                 len,
                 bytes,
                 ..Placed::default()
@@ -384,7 +384,7 @@ impl<E: Send> Layouter<'_, E> {
             self.packs += 1;
             files.push((pack_name(pack), bytes));
             Placed {
-                loc: Some(PosLoc::Pack),
+                loc: PosLoc::Pack,
                 len,
                 pack,
                 ..Placed::default()
@@ -400,7 +400,7 @@ impl<E: Send> Layouter<'_, E> {
             let offset = self.open.len();
             self.open.extend_from_slice(&bytes);
             Placed {
-                loc: Some(PosLoc::Pack),
+                loc: PosLoc::Pack,
                 len,
                 pack: self.pack,
                 offset,
@@ -507,7 +507,7 @@ pub fn write_with<E: Send>(
     let inline_len = |p: Option<usize>| {
         p.map_or(0, |p| {
             let p = &placed[p];
-            if p.loc == Some(PosLoc::Inline) {
+            if p.loc == PosLoc::Inline {
                 p.len
             } else {
                 8

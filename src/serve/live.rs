@@ -35,6 +35,21 @@ pub(super) struct Status {
     pub(super) reload_all: bool,
 }
 
+impl Status {
+    /// Before any build: build 0, nothing wrong, nothing changed.
+    pub(super) fn start() -> Status {
+        Status {
+            build: 0,
+            ok: true,
+            errors: 0,
+            warnings: 0,
+            diagnostics: Vec::new(),
+            changed: Vec::new(),
+            reload_all: false,
+        }
+    }
+}
+
 pub(super) struct Shared {
     pub(super) state: Mutex<State>,
     pub(super) signal: Condvar,
@@ -134,12 +149,7 @@ mod tests {
         State {
             status: Status {
                 build: last,
-                ok: true,
-                errors: 0,
-                warnings: 0,
-                diagnostics: Vec::new(),
-                changed: Vec::new(),
-                reload_all: false,
+                ..Status::start()
             },
             history: history
                 .iter()

@@ -162,15 +162,7 @@ pub fn serve(opts: &ServeOptions, stop: &Stop, on: &(dyn Fn(Event<'_>) + Sync)) 
     let live = LiveDir::new(work.path.join("site"), work.path.join("pending"))?;
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
-            status: Status {
-                build: 0,
-                ok: true,
-                errors: 0,
-                warnings: 0,
-                diagnostics: Vec::new(),
-                changed: Vec::new(),
-                reload_all: false,
-            },
+            status: Status::start(),
             history: VecDeque::new(),
         }),
         signal: Condvar::new(),

@@ -32,15 +32,11 @@ pub fn term_key(name: &str) -> String {
 }
 
 /// The taxonomies whose values editors write (years come from dates).
-const KINDS: [TaxonomyKind; 7] = [
-    TaxonomyKind::Regions,
-    TaxonomyKind::Domains,
-    TaxonomyKind::Tags,
-    TaxonomyKind::Organizations,
-    TaxonomyKind::Brands,
-    TaxonomyKind::Beneficiaries,
-    TaxonomyKind::Funding,
-];
+fn written_kinds() -> impl Iterator<Item = TaxonomyKind> {
+    TaxonomyKind::ALL
+        .into_iter()
+        .filter(|k| *k != TaxonomyKind::Years)
+}
 
 /// How messages name a value of `kind`, the front-matter key its line is found under,
 /// and the field name messages give.
@@ -119,7 +115,7 @@ pub fn unify(
         .par_iter_mut()
         .map(|(src, meta)| {
             let mut found: Vec<Diagnostic> = Vec::new();
-            for kind in KINDS {
+            for kind in written_kinds() {
                 for (from, rename) in rename(kind, meta, &renames) {
                     for &(level, c) in &rename.levels {
                         let d = warning(
@@ -183,7 +179,7 @@ fn count(cases: &[(SourceFile, CaseMeta)]) -> Counts {
         .par_iter()
         .enumerate()
         .fold(Counts::new, |mut counts, (i, (_, meta))| {
-            for kind in KINDS {
+            for kind in written_kinds() {
                 for path in kind.terms_of(meta) {
                     let u = counts.entry((kind, path)).or_insert(Uses {
                         cases: 0,

@@ -25,37 +25,32 @@
   /* ---------- loading index files ---------- */
 
   var waiting = {};   // name -> [resolve, reject]
-  var loaded = {};    // name -> Promise of payload
+  var loaded = {};    // name -> Promise of the payload's bytes
   window.__casebookSearch = {
     add: function (name, payload) {
       var w = waiting[name];
       if (w) { delete waiting[name]; w[0](payload); }
     }
   };
-  function load(name) {
+  /* A file's payload: base64 of zlib-compressed bytes, inflated by the browser. */
+  function loadBytes(name) {
     if (!loaded[name]) {
       loaded[name] = new Promise(function (resolve, reject) {
         waiting[name] = [resolve, reject];
         var s = document.createElement("script");
         s.src = IDX + name + ".js";
         s.async = true;
-        s.onerror = function () { delete loaded[name]; reject(new Error("cannot load " + name)); };
+        s.onerror = function () { reject(new Error("cannot load " + name)); };
         s.onload = function () { s.remove(); if (waiting[name]) { delete waiting[name]; reject(new Error("bad file " + name)); } };
         document.head.appendChild(s);
-      });
+      }).then(function (b64) {
+        var bin = atob(b64), z = new Uint8Array(bin.length);
+        for (var i = 0; i < bin.length; i++) z[i] = bin.charCodeAt(i);
+        var stream = new Blob([z]).stream().pipeThrough(new DecompressionStream("deflate"));
+        return new Response(stream).arrayBuffer();
+      }).then(function (buf) { return new Uint8Array(buf); }, function (e) { delete loaded[name]; throw e; });
     }
     return loaded[name];
-  }
-  /* A file's payload: base64 of zlib-compressed bytes, inflated by the browser. */
-  var bytesOf = {};
-  function loadBytes(name) {
-    if (!bytesOf[name]) bytesOf[name] = load(name).then(function (b64) {
-      var bin = atob(b64), z = new Uint8Array(bin.length);
-      for (var i = 0; i < bin.length; i++) z[i] = bin.charCodeAt(i);
-      var stream = new Blob([z]).stream().pipeThrough(new DecompressionStream("deflate"));
-      return new Response(stream).arrayBuffer();
-    }).then(function (buf) { return new Uint8Array(buf); }, function (e) { delete bytesOf[name]; throw e; });
-    return bytesOf[name];
   }
   function loadJson(name) {
     return loadBytes(name).then(function (b) { return JSON.parse(utf8.decode(b)); });
