@@ -202,6 +202,22 @@ fn register_filters(tera: &mut Tera, language: &str) {
         }
         Ok(Value::String(out))
     });
+    // `f.photo.variants | srcset(root=root, key="webp")`: a `srcset` of a photo's sizes,
+    // each variant's `key` file under `root` and its width.
+    tera.register_filter("srcset", |v: &Value, args: &HashMap<String, Value>| {
+        let root = args.get("root").and_then(Value::as_str).unwrap_or("");
+        let key = args.get("key").and_then(Value::as_str).unwrap_or("webp");
+        let list = v.as_array().map(Vec::as_slice).unwrap_or_default();
+        let parts: Vec<String> = list
+            .iter()
+            .filter_map(|variant| {
+                let file = variant.get(key)?.as_str()?;
+                let width = variant.get("width")?.as_u64()?;
+                Some(format!("{root}{file} {width}w"))
+            })
+            .collect();
+        Ok(Value::String(parts.join(", ")))
+    });
     tera.register_filter("urlencode", |v: &Value, _: &HashMap<String, Value>| {
         Ok(Value::String(encode_uri_component(
             v.as_str().unwrap_or(""),

@@ -369,9 +369,33 @@ fn search_filters_fold_above_the_results_on_a_phone_and_nothing_moves() {
                 json!([]),
             );
             assert_eq!(above, json!(true), "filters come before the results");
+            let facet_files = "return performance.getEntriesByType('resource') \
+                 .filter(e => e.name.includes('/idx/f/')).length;";
+            assert_eq!(
+                b.execute(facet_files, json!([])),
+                json!(0),
+                "folded filters download no facet column"
+            );
             b.find("#search-filter-panel > summary")
                 .expect("filters' summary")
                 .click();
+            b.wait_until(
+                "the year filter's values after unfolding the filters",
+                "return document.querySelectorAll('#search-facets details[data-key=year] .facet-label').length > 0;",
+                10,
+            );
+            assert!(
+                b.execute(facet_files, json!([])).as_u64().unwrap_or(0) > 0,
+                "unfolding the filters loads their columns"
+            );
+            let results = b.execute(
+                "return document.querySelectorAll('#search-results > li').length;",
+                json!([]),
+            );
+            assert!(
+                results.as_u64().unwrap_or(0) > 0,
+                "the results stay while the filters load"
+            );
         } else {
             assert_eq!(
                 open,
@@ -579,7 +603,7 @@ fn cards_tables_and_tags_read_as_they_should() {
     for page in ["cases/", "cases/jinshan-jincheng/", "regions/四川省/"] {
         b.goto(&ex.url(page));
         let broken = b.execute(
-            "return Array.from(document.querySelectorAll('.place-name'))
+            "return Array.from(document.querySelectorAll('.place-name, .place > span'))
                .filter(e => e.getClientRects().length > 1).map(e => e.textContent);",
             json!([]),
         );

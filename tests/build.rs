@@ -95,6 +95,39 @@ fn listings_are_paginated() {
 }
 
 #[test]
+fn a_long_listing_links_its_ends_and_the_pages_near_this_one() {
+    let site = Site::from_fixture("basic");
+    site.write(
+        "casebook.yaml",
+        "title: 测试汇编\nbase_url: https://example.org/anli/\npaginate: 1\n",
+    );
+    for i in 1..=12 {
+        site.write(
+            &format!("content/cases/more/c{i:02}.md"),
+            &format!(
+                "---\ntitle: 第{i}个案例\ndate: 2024-01-{i:02}\nslug: more-{i:02}\nregion: [福建省, 厦门市]\ndomains: [社区治理]\n---\n正文{i}。\n"
+            ),
+        );
+    }
+    site.build().assert_ok();
+    // 12 + 3 published cases, one a page: 15 pages. Page 8 links 1, 7, 8, 9 and 15.
+    let page = site.read("cases/page/8/index.html");
+    let pager = &page[page.find("class=\"pager\"").expect("a pager")..];
+    let pager = &pager[..pager.find("</nav>").expect("the pager's end")];
+    let numbers: Vec<&str> = pager
+        .split("</a>")
+        .filter_map(|a| a.rsplit('>').next())
+        .filter(|t| t.chars().all(|c| c.is_ascii_digit()) && !t.is_empty())
+        .collect();
+    assert_eq!(numbers, ["1", "7", "8", "9", "15"], "{pager}");
+    assert_eq!(pager.matches("…").count(), 2, "a gap on each side: {pager}");
+    assert!(pager.contains("aria-current=\"page\" href=\"../../../cases/page/8/\">8</a>"));
+    assert!(pager.contains("href=\"../../../cases/page/15/\">15</a>"));
+    // Every page the pager leaves out exists and is reachable step by step.
+    assert!(site.exists("cases/page/4/index.html"));
+}
+
+#[test]
 fn drafts_appear_nowhere_unless_asked() {
     let site = Site::from_fixture("basic");
     site.build().assert_ok();

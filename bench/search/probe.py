@@ -7,8 +7,9 @@ usage: probe.py SITE_DIR QUERIES_FILE OUT_JSON
 SITE_DIR is a casebook build with Pagefind's index in SITE_DIR/pagefind/ (or without it, under
 ENGINES=casebook, which probes casebook alone). For each query
 a fresh page load runs the query; the local server (which forbids caching) records every
-file it sends and its size, including those fetched by web workers. Casebook: the search page with ?q=; done when the results list is
-filled. Pagefind: a harness page that calls pagefind.search() and loads data() for the first
+file it sends and its size, including those fetched by web workers. Casebook: the search page with ?q=, at a desk's width (1366 px: the filters are
+shown, so the open facets' columns load) and a phone's (390 px: the filters are folded, so
+they do not); done when the results list is filled. Pagefind: a harness page that calls pagefind.search() and loads data() for the first
 10 results (what its default UI shows). Talks W3C WebDriver to chromedriver with urllib.
 """
 import json, os, socket, subprocess, sys, tempfile, threading, time, urllib.request, urllib.parse
@@ -97,13 +98,16 @@ def main():
         cb_done = ("const s=document.getElementById('search-status'); const l=document.querySelectorAll('#search-results li').length;"
                    "if (!s || /…$/.test(s.textContent) || (l===0 && !/“/.test(s.textContent))) return null;"
                    "return {count: +((s.textContent.match(/\\d+/)||[0])[0]), shown: l};")
-        v, res = run(f"http://127.0.0.1:{port}/search/?q={enc}", cb_done, "casebook " + q)
-        idx = [(n, b) for n, b in res if "/search/idx/" in n]
-        client = [(n, b) for n, b in res if n.endswith("/search.js")]
-        results.append({"engine": "casebook", "query": q, "count": v["count"], "requests": len(idx),
-                        "index_bytes": sum(b for _, b in idx), "client_bytes": sum(b for _, b in client)})
-        if "pagefind" not in engines:
+        # A desk shows the filters (their facet columns load); a phone folds them away.
+        for width in (1366, 390):
+            wd(base, "POST", S + "/window/rect", {"width": width, "height": 900})
+            v, res = run(f"http://127.0.0.1:{port}/search/?q={enc}", cb_done, "casebook " + q)
+            idx = [(n, b) for n, b in res if "/search/idx/" in n]
+            client = [(n, b) for n, b in res if n.endswith("/search.js")]
+            results.append({"engine": "casebook", "width": width, "query": q, "count": v["count"], "requests": len(idx),
+                            "index_bytes": sum(b for _, b in idx), "client_bytes": sum(b for _, b in client)})
             print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+        if "pagefind" not in engines:
             continue
         v, res = run(f"http://127.0.0.1:{port}/pf-harness.html?q={enc}", "return window.__done || null", "pagefind " + q)
         pf = [(n, b) for n, b in res if "/pagefind/" in n]
@@ -111,7 +115,7 @@ def main():
         idx = [(n, b) for n, b in pf if (n, b) not in client]
         results.append({"engine": "pagefind", "query": q, "count": v["count"], "requests": len(pf),
                         "index_bytes": sum(b for _, b in idx), "client_bytes": sum(b for _, b in client)})
-        print(json.dumps(results[-2], ensure_ascii=False), json.dumps(results[-1], ensure_ascii=False), flush=True)
+        print(json.dumps(results[-1], ensure_ascii=False), flush=True)
     wd(base, "DELETE", S)
     driver.terminate(); httpd.shutdown()
     os.remove(os.path.join(site, "pf-harness.html"))

@@ -84,19 +84,20 @@ for N in "${SIZES[@]}"; do
     echo "| indexing | ${cb_s} s, ${cb_mb} MB peak (whole site build) | ${pf_s} s, ${pf_mb} MB peak |"
     echo "| index size | $((cb_bytes / 1024)) KB in $cb_files files | $((pf_bytes / 1024)) KB in $pf_files files |"
     echo
-    echo "| query | cases containing it | casebook results | casebook first query: index + client KB (requests) | Pagefind results | Pagefind first query: index + client KB (requests) |"
-    echo "|---|---|---|---|---|---|"
+    echo "| query | cases containing it | casebook results | casebook first query, desk: index + client KB (requests) | casebook first query, phone | Pagefind results | Pagefind first query: index + client KB (requests) |"
+    echo "|---|---|---|---|---|---|---|"
     while IFS= read -r q; do
       case "$q" in ''|'#'*) continue ;; esac
       want=$(expected "$C" "$q")
       python3 - "$OUT/probe-$N.json" "$q" "$want" <<'PY'
 import json, sys
 rows, q, want = json.load(open(sys.argv[1])), sys.argv[2], int(sys.argv[3])
-cb = next(r for r in rows if r["engine"] == "casebook" and r["query"] == q)
+cb = next(r for r in rows if r["engine"] == "casebook" and r["query"] == q and r.get("width", 1366) == 1366)
+ph = next((r for r in rows if r["engine"] == "casebook" and r["query"] == q and r.get("width") == 390), None)
 pf = next(r for r in rows if r["engine"] == "pagefind" and r["query"] == q)
 kb = lambda r: f'{r["index_bytes"] / 1024:.0f} + {r["client_bytes"] / 1024:.0f} ({r["requests"]})'
 mark = lambda n: f"{n}" if n == want else f"**{n}**"
-print(f'| {q} | {want} | {mark(cb["count"])} | {kb(cb)} | {mark(pf["count"])} | {kb(pf)} |')
+print(f'| {q} | {want} | {mark(cb["count"])} | {kb(cb)} | {kb(ph) if ph else "-"} | {mark(pf["count"])} | {kb(pf)} |')
 PY
     done < "$ROOT/bench/search/queries.txt"
     echo

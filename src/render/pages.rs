@@ -265,6 +265,36 @@ pub struct Pager {
     pub prev_url: Option<String>,
     pub next_url: Option<String>,
     pub first_url: String,
+    /// The page numbers the pager links to, in order: the first and last pages and one on
+    /// each side of this one; `None` stands for the pages left out between two of them.
+    pub window: Vec<Option<usize>>,
+}
+
+/// Pages on each side of the current one that the pager links to.
+const PAGER_REACH: usize = 1;
+
+/// The pager's window for page `n` of `total`: 1, n-1..=n+1 and `total`, with `None` where
+/// more than one page is left out (a single left-out page is shown instead of a gap).
+fn pager_window(n: usize, total: usize) -> Vec<Option<usize>> {
+    let lo = n.saturating_sub(PAGER_REACH).max(1);
+    let hi = (n + PAGER_REACH).min(total);
+    let mut shown: Vec<usize> = vec![1];
+    shown.extend(lo..=hi);
+    shown.push(total);
+    shown.sort_unstable();
+    shown.dedup();
+    let mut out = Vec::with_capacity(shown.len() + 2);
+    let mut last = 0;
+    for k in shown {
+        match k - last {
+            1 => {}
+            2 => out.push(Some(k - 1)),
+            _ => out.push(None),
+        }
+        out.push(Some(k));
+        last = k;
+    }
+    out
 }
 
 /// Splits `items` into pages: page 1 at `base`, page n at `base` + `page/n/`.
@@ -298,6 +328,7 @@ pub fn paginate<'a, T>(
                 prev_url: (n > 1).then(|| url(n - 1)),
                 next_url: (n < total).then(|| url(n + 1)),
                 first_url: base.to_string(),
+                window: pager_window(n, total),
             };
             (url(n), chunk, pager)
         })
@@ -349,7 +380,7 @@ fn standalone(r: &Renderer<'_>, out: &dyn Output, page: &Page) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::paginate;
+    use super::{paginate, pager_window};
 
     #[test]
     fn pagination_urls_and_bounds() {
@@ -362,5 +393,20 @@ mod tests {
         assert_eq!(pages[1].2.prev_url.as_deref(), Some("domains/养老服务/"));
         assert!(pages[2].2.next_url.is_none());
         assert_eq!(paginate::<u32>("x/", &[], 10).len(), 1);
+    }
+
+    #[test]
+    fn the_pager_shows_the_ends_and_the_pages_near_this_one() {
+        let w = |n, total| pager_window(n, total);
+        assert_eq!(w(1, 1), vec![Some(1)]);
+        assert_eq!(w(2, 4), (1..=4).map(Some).collect::<Vec<_>>());
+        assert_eq!(w(1, 500), vec![Some(1), Some(2), None, Some(500)]);
+        assert_eq!(
+            w(250, 500),
+            vec![Some(1), None, Some(249), Some(250), Some(251), None, Some(500)]
+        );
+        // One page left out is shown rather than a gap.
+        assert_eq!(w(4, 7), (1..=7).map(Some).collect::<Vec<_>>());
+        assert_eq!(w(500, 500), vec![Some(1), None, Some(499), Some(500)]);
     }
 }

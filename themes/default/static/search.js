@@ -382,11 +382,13 @@
     });
     return cols[fm.s];
   }
-  /* A facet's column loads when it is open: by default, when the reader opens it, or when
-     a filter uses it. `st` is the query's state (the page's by default). */
+  /* A facet's column loads when it is open (by default, or when the reader opens it) while
+     the filters are shown, or when a filter uses it. `st` is the query's state (the
+     page's by default); `st.panel` is false while a phone folds the filters away. */
   function facetOpen(key, st) {
     st = st || state;
     if (st.filters.some(function (f) { return f[0] === key; })) return true;
+    if (st.panel === false) return false;   // the filters are folded away: nothing to count
     return st.open[key] !== undefined ? st.open[key] : OPEN_FACETS.indexOf(key) >= 0;
   }
   function parentOf(col, v) { return col.parent.length ? col.parent[v] : -1; }
@@ -557,6 +559,14 @@
   var panel = $("search-filter-panel"), filterCount = $("search-filter-count");
   /* Beside the results on a desk the filters are always open; on a phone they fold. */
   if (panel && window.matchMedia && window.matchMedia("(min-width: 60rem)").matches) panel.open = true;
+  /* Folded filters count nothing, so a phone does not download the facet columns until
+     the reader unfolds them. */
+  state.panel = !panel || panel.open;
+  if (panel) panel.addEventListener("toggle", function () {
+    if (state.panel === panel.open) return;
+    state.panel = panel.open;
+    if (panel.open) refreshFacets();
+  });
   state.more.year = true;   // a handful of years: all shown, in order of the year
 
   function readUrl() {
@@ -653,6 +663,13 @@
       });
       moreBtn.hidden = shown >= res.hits.length;
     });
+  }
+
+  /* The facets of the current query again (its results stay as they are). */
+  function refreshFacets() {
+    var my = seq;
+    return run(state).then(function (res) { if (my === seq) renderFacets(res.facets); })
+      .catch(function (e) { if (window.console) console.error(e); });
   }
 
   function renderFacets(facets) {
