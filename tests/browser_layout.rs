@@ -8,7 +8,6 @@ mod common;
 use common::webdriver::Browser;
 use serde_json::json;
 use std::path::Path;
-use std::process::Command;
 
 const PAGES: &[&str] = &[
     "index.html",
@@ -18,19 +17,6 @@ const PAGES: &[&str] = &[
     "search/index.html",
     "collections/2024-youxiu/index.html",
 ];
-
-fn build_example(out: &Path) {
-    let run = Command::new(env!("CARGO_BIN_EXE_casebook"))
-        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--out"])
-        .arg(out)
-        .output()
-        .expect("run casebook build");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
-}
 
 fn number(b: &Browser, script: &str) -> f64 {
     b.execute(script, json!([])).as_f64().unwrap_or(f64::NAN)
@@ -42,7 +28,7 @@ fn pages_fit_phone_and_desk_widths() {
         return;
     };
     let out = tempfile::tempdir().expect("temp dir");
-    build_example(out.path());
+    common::build_example(out.path());
     let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&shots).expect("screenshot folder");
     for (label, width) in [("phone", 390), ("desk", 1280)] {

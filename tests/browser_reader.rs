@@ -15,7 +15,6 @@ mod common;
 use common::webdriver::{encode, Browser, StaticServer};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const PHONE: (u32, u32) = (390, 844);
 const DESK: (u32, u32) = (1366, 900);
@@ -31,16 +30,7 @@ impl Example {
     fn build() -> Example {
         let dir = tempfile::tempdir().expect("temp dir");
         let out = dir.path().join("anli");
-        let run = Command::new(env!("CARGO_BIN_EXE_casebook"))
-            .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--out"])
-            .arg(&out)
-            .output()
-            .expect("run casebook build");
-        assert!(
-            run.status.success(),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
+        common::build_example(&out);
         let server = StaticServer::start_with_404(dir.path(), Some(out.join("404.html")));
         Example { dir, server }
     }

@@ -13,16 +13,7 @@ use std::process::Command;
 /// Builds the example site into a temporary folder.
 fn build_example() -> tempfile::TempDir {
     let out = tempfile::tempdir().expect("temp dir");
-    let status = Command::new(env!("CARGO_BIN_EXE_casebook"))
-        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--out"])
-        .arg(out.path())
-        .output()
-        .expect("run casebook build");
-    assert!(
-        status.status.success(),
-        "build failed: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
+    common::build_example(out.path());
     out
 }
 

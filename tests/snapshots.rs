@@ -8,7 +8,6 @@ mod common;
 
 use common::Site;
 use std::path::Path;
-use std::process::Command;
 
 /// The report with its one varying part, the time taken (`0.07s`), replaced.
 fn without_time(text: &str) -> String {
@@ -47,16 +46,7 @@ fn example_site() -> &'static Path {
     static OUT: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
     OUT.get_or_init(|| {
         let out = tempfile::tempdir().expect("temp dir");
-        let status = Command::new(env!("CARGO_BIN_EXE_casebook"))
-            .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--out"])
-            .arg(out.path().join("public"))
-            .output()
-            .expect("run casebook build");
-        assert!(
-            status.status.success(),
-            "{}",
-            String::from_utf8_lossy(&status.stderr)
-        );
+        common::build_example(&out.path().join("public"));
         out
     })
     .path()

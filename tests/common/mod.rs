@@ -7,6 +7,21 @@ pub mod webdriver;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// Builds the example site at the repository root into `out` with the real binary, as a
+/// newcomer would (`casebook build`), and stops the test with the build's errors if it fails.
+pub fn build_example(out: &Path) {
+    let run = Command::new(env!("CARGO_BIN_EXE_casebook"))
+        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--out"])
+        .arg(out)
+        .output()
+        .expect("run casebook build");
+    assert!(
+        run.status.success(),
+        "the example did not build: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
 pub fn fixture_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
