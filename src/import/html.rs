@@ -115,6 +115,7 @@ impl Page {
                     if !t.is_empty() {
                         lines.push(Line::Heading(level, t));
                     }
+                    self.images_after(e, lines);
                 }
                 "p" => {
                     let mut t = self.inline(e);
@@ -133,14 +134,7 @@ impl Page {
                 }
                 "table" => {
                     lines.push(Line::Raw(table(e)));
-                    // A table cell holds text only: its images follow the table.
-                    if let Ok(img) = Selector::parse("img") {
-                        for i in e.select(&img) {
-                            if let Some(md) = self.image(i) {
-                                lines.push(Line::Raw(md));
-                            }
-                        }
-                    }
+                    self.images_after(e, lines);
                 }
                 "figcaption" => {
                     let t = plain(e);
@@ -152,6 +146,18 @@ impl Page {
             }
         }
         paragraph(&mut run, lines);
+    }
+
+    /// The images inside a block that holds text only (a heading, a table's cells), each
+    /// on its own line after the block.
+    fn images_after(&mut self, e: ElementRef<'_>, lines: &mut Vec<Line>) {
+        if let Ok(img) = Selector::parse("img") {
+            for i in e.select(&img) {
+                if let Some(md) = self.image(i) {
+                    lines.push(Line::Raw(md));
+                }
+            }
+        }
     }
 
     /// Text with `<b>/<strong>` as `**…**`, `<i>/<em>` as `*…*` and images as
@@ -444,6 +450,26 @@ mod tests {
             Line::Text("一个段落".into()),
         ];
         assert_eq!(s.lines, want);
+    }
+
+    /// A picture inside a heading (a banner some sites put in their title) follows the
+    /// heading instead of being lost.
+    #[test]
+    fn an_image_in_a_heading_follows_it() {
+        let dir = std::env::temp_dir().join(format!("casebook-html-h-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("a_files")).expect("dirs");
+        std::fs::write(dir.join("a_files/banner.png"), b"\x89PNG\r\n\x1a\nrest").expect("png");
+        let html = r#"<article><h2><img src="a_files/banner.png" alt="活动现场">二、服务成效</h2><p>正文。</p></article>"#;
+        let s = read(html, &dir.join("a.html"));
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(s.images.len(), 1, "{:?}", s.notes);
+        assert_eq!(s.lines[0], Line::Heading(2, "二、服务成效".into()));
+        assert!(
+            matches!(&s.lines[1], Line::Raw(md) if md.starts_with("![活动现场](image:0)")),
+            "{:?}",
+            s.lines
+        );
+        assert_eq!(s.lines[2], Line::Text("正文。".into()));
     }
 
     #[test]
