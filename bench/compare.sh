@@ -167,7 +167,9 @@ for n in "${SIZES[@]}"; do
         # shellcheck disable=SC2086
         [ -d "$site" ] || $cmd >/dev/null 2>&1
       else
-        rm -rf "$site"
+        # A first build: no output, and no spare (casebook keeps the output before last
+        # beside it, `.NAME.staging-spare`, for the next build to fill).
+        rm -rf "$site" "$(dirname "$site")/.$(basename "$site")".staging-*
       fi
       load1=$(cut -d' ' -f1 /proc/loadavg)
       logf=$OUT/log-$tool-$n-run$r.txt

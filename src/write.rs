@@ -7,6 +7,14 @@
 //! a build holding the lock is a killed build's, safe to sweep. The swap is one atomic
 //! exchange on Linux; elsewhere it is two renames, and a build killed between them is
 //! undone by the next, which puts the old output back before anything else.
+//!
+//! The output a swap replaces is kept as the spare (`.public.staging-spare`), and the next
+//! build fills the spare again instead of an empty folder: on a disk, creating and
+//! removing every folder and file of a site at each build costs more than rendering it
+//! (bench/README.md, "Rebuilds that create nothing"). A file already right in the spare
+//! is left alone, one the current output has right is linked from it, anything else is
+//! written as a new file (never into one, which may be the current output's too), and
+//! what the build did not write is removed before the swap.
 
 use crate::error::{Error, Result};
 use crate::lock::Lock;
@@ -16,8 +24,13 @@ use std::path::{Path, PathBuf};
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
+    /// Where the output a swap replaces is kept for the next build.
+    spare: PathBuf,
     /// The previous output, whose unchanged files are linked rather than written again.
     previous: Option<Previous>,
+    /// Set when the staging folder is the spare, filled again: the files this build
+    /// wrote, so that the rest can be removed before the swap.
+    written: Option<std::sync::Mutex<std::collections::HashSet<String>>>,
     /// Held until the staging folder is swapped in or dropped.
     _lock: Lock,
 }
@@ -49,23 +62,26 @@ impl Staging {
         restore_interrupted_swap(parent, &name, target)?;
         remove_stale(parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
-            path: dir.clone(),
-            source,
-        })?;
+        let spare = parent.join(format!(".{name}.{SPARE}"));
+        let reused = take_spare(&spare, &dir);
+        if !reused {
+            std::fs::create_dir_all(&dir).map_err(|source| Error::Write {
+                path: dir.clone(),
+                source,
+            })?;
+        }
         lock_live().push(dir.clone());
         // Marks the output as casebook's, so the next build may replace it (`outdir`).
-        write_file(
-            &dir,
-            crate::outdir::MARKER,
-            crate::outdir::MARKER_TEXT.as_bytes(),
-        )?;
-        Ok(Staging {
+        let staging = Staging {
             previous: Previous::open(target),
             dir,
             target: target.to_path_buf(),
+            spare,
+            written: reused.then(Default::default),
             _lock: lock,
-        })
+        };
+        staging.write(crate::outdir::MARKER, crate::outdir::MARKER_TEXT.as_bytes())?;
+        Ok(staging)
     }
 
     pub fn dir(&self) -> &Path {
@@ -74,7 +90,11 @@ impl Staging {
 
     /// Replaces the target with the staged files. A Ctrl-C meanwhile waits for the swap
     /// (see [`remove_live_staging`]); the old output is removed after it.
-    pub fn commit(self) -> Result<()> {
+    pub fn commit(mut self) -> Result<()> {
+        if let Some(written) = self.written.take() {
+            let written = written.into_inner().unwrap_or_else(|e| e.into_inner());
+            remove_unwritten(&self.dir, &written)?;
+        }
         let old = {
             let _swapping = lock_swap();
             if STOPPING.load(std::sync::atomic::Ordering::SeqCst) {
@@ -85,9 +105,12 @@ impl Staging {
             SWAPPED.store(true, std::sync::atomic::Ordering::SeqCst);
             old
         };
-        // After an exchange the old output is where the staging folder was.
+        // After an exchange the old output is where the staging folder was: it becomes
+        // the spare the next build fills.
         if let Some(old) = old {
-            let _ = remove_tree(&old);
+            if std::fs::rename(&old, &self.spare).is_err() {
+                let _ = remove_tree(&old);
+            }
         }
         // Dropping releases the lock (the staging folder is gone already).
         Ok(())
@@ -160,6 +183,70 @@ fn restore_interrupted_swap(parent: &Path, name: &str, target: &Path) -> Result<
     Ok(())
 }
 
+/// The spare's name after `.public.`: it starts like a staging folder's, so sites'
+/// `.gitignore` (`.*.staging-*`) already leaves it out.
+pub const SPARE: &str = "staging-spare";
+
+/// Makes the spare the staging folder `dir`, if there is one made only of folders and
+/// plain files (anything else, a link above all, and it is removed instead). Called with
+/// the output's lock held.
+fn take_spare(spare: &Path, dir: &Path) -> bool {
+    match std::fs::symlink_metadata(spare) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            let _ = std::fs::remove_file(spare);
+            return false;
+        }
+        Err(_) => return false,
+    }
+    let plain = walkdir::WalkDir::new(spare)
+        .into_iter()
+        .all(|e| e.is_ok_and(|e| e.file_type().is_dir() || e.file_type().is_file()));
+    if plain && std::fs::rename(spare, dir).is_ok() {
+        return true;
+    }
+    let _ = remove_tree(spare);
+    false
+}
+
+/// Removes from a staging folder filled again every file this build did not write, then
+/// the folders left empty.
+fn remove_unwritten(dir: &Path, written: &std::collections::HashSet<String>) -> Result<()> {
+    let failed = |path: &Path, source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    for entry in walkdir::WalkDir::new(dir).min_depth(1).contents_first(true) {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            failed(&path, std::io::Error::other(e.to_string()))
+        })?;
+        let path = entry.path();
+        if entry.file_type().is_dir() {
+            // Not empty: it holds files of this build.
+            let _ = std::fs::remove_dir(path);
+            continue;
+        }
+        let rel = path.strip_prefix(dir).map(key).unwrap_or_default();
+        if !written.contains(&rel) {
+            std::fs::remove_file(path).map_err(|e| failed(path, e))?;
+        }
+    }
+    Ok(())
+}
+
+/// A path inside the output as the set of written files knows it: its names joined by
+/// `/`, whatever way it was spelled (`a//b`, `./a`).
+fn key(rel: &Path) -> String {
+    rel.components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(n) => Some(n.to_string_lossy()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Staging folders of builds in progress in this process.
 static LIVE: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 
@@ -211,18 +298,72 @@ fn remove_stale(parent: &Path, name: &str) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
+    let spare = format!(".{name}.{SPARE}");
     for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+        let n = entry.file_name().to_string_lossy().into_owned();
+        if n.starts_with(&prefix) && n != spare {
             let _ = remove_tree(&entry.path());
         }
     }
 }
 
 impl Drop for Staging {
-    /// A staging folder that was not committed is thrown away.
+    /// A staging folder that was not committed becomes the spare (what it holds is
+    /// checked file by file when it is filled again), or is thrown away.
     fn drop(&mut self) {
-        let _ = remove_tree(&self.dir);
+        if std::fs::symlink_metadata(&self.dir).is_ok()
+            && std::fs::rename(&self.dir, &self.spare).is_err()
+        {
+            let _ = remove_tree(&self.dir);
+        }
         forget_live(&self.dir);
+    }
+}
+
+impl Staging {
+    /// Makes room for a new file at `dest` in a staging folder filled again: what is
+    /// there may be the current output's file too (a link), so it is never written into.
+    fn clear(&self, dest: &Path) -> Result<()> {
+        if self.written.is_none() {
+            return Ok(());
+        }
+        match std::fs::symlink_metadata(dest) {
+            Err(_) => Ok(()),
+            Ok(m) if m.is_dir() => remove_tree(dest),
+            Ok(_) => std::fs::remove_file(dest),
+        }
+        .map_err(|source| Error::Write {
+            path: dest.to_path_buf(),
+            source,
+        })
+    }
+
+    fn record(&self, path: &str) {
+        if let Some(written) = &self.written {
+            written
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(key(Path::new(path)));
+        }
+    }
+
+    /// The staging folder's `rel`, its folders made: in a spare, a file standing where a
+    /// folder is now needed is removed first.
+    fn prepare(&self, rel: &str) -> Result<PathBuf> {
+        match prepare_path(&self.dir, rel) {
+            Err(_) if self.written.is_some() => {
+                let mut at = self.dir.clone();
+                for seg in rel.split('/').filter(|s| !s.is_empty()) {
+                    at.push(seg);
+                    if std::fs::symlink_metadata(&at).is_ok_and(|m| !m.is_dir()) {
+                        let _ = std::fs::remove_file(&at);
+                        break;
+                    }
+                }
+                prepare_path(&self.dir, rel)
+            }
+            other => other,
+        }
     }
 }
 
@@ -231,12 +372,21 @@ impl Output for Staging {
         if STOPPING.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(Error::Cancelled);
         }
-        let dest = prepare_path(&self.dir, path)?;
+        let dest = self.prepare(path)?;
+        self.record(path);
         if let Some(previous) = &self.previous {
-            if previous.link_if_same(path, bytes, &dest) {
-                return Ok(());
+            match previous.same(path, bytes, &dest) {
+                Same::InPlace => return Ok(()),
+                Same::Link(inode) => {
+                    self.clear(&dest)?;
+                    if previous.link(&inode, &dest) {
+                        return Ok(());
+                    }
+                }
+                Same::No => {}
             }
         }
+        self.clear(&dest)?;
         std::fs::write(&dest, bytes).map_err(|source| Error::Write { path: dest, source })
     }
 
@@ -248,6 +398,9 @@ impl Output for Staging {
         if STOPPING.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(Error::Cancelled);
         }
+        let dest = self.prepare(path)?;
+        self.record(path);
+        self.clear(&dest)?;
         stream_file(&self.dir, path, fill)
     }
 }
@@ -278,34 +431,63 @@ impl Previous {
         None
     }
 
-    /// Links the previous output's `rel` to `dest` if it holds exactly `bytes`.
+    /// Whether the previous output's `rel` holds exactly `bytes`: then either `dest` is
+    /// that very file already (a spare's file linked by the last build), or the file, held
+    /// open, can be linked to `dest`.
     #[cfg(target_os = "linux")]
-    fn link_if_same(&self, rel: &str, bytes: &[u8], dest: &Path) -> bool {
-        use rustix::fd::AsRawFd;
-        use rustix::fs::{linkat, openat2, AtFlags, Mode, OFlags, ResolveFlags, CWD};
+    fn same(&self, rel: &str, bytes: &[u8], dest: &Path) -> Same {
+        use rustix::fs::{openat2, Mode, OFlags, ResolveFlags};
         use std::io::Read;
+        use std::os::unix::fs::MetadataExt;
         let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY;
         let resolve = ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS;
         let Ok(fd) = openat2(&self.dir, rel, flags, Mode::empty(), resolve) else {
-            return false;
+            return Same::No;
         };
         let mut file = std::fs::File::from(fd);
-        match file.metadata() {
-            Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {}
-            _ => return false,
-        }
+        let meta = match file.metadata() {
+            Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => m,
+            _ => return Same::No,
+        };
         let mut old = Vec::with_capacity(bytes.len());
         if file.read_to_end(&mut old).is_err() || old != bytes {
-            return false;
+            return Same::No;
         }
+        let here = std::fs::symlink_metadata(dest);
+        if here.is_ok_and(|h| h.is_file() && h.ino() == meta.ino() && h.dev() == meta.dev()) {
+            return Same::InPlace;
+        }
+        Same::Link(file)
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn same(&self, _rel: &str, _bytes: &[u8], _dest: &Path) -> Same {
+        Same::No
+    }
+
+    /// Links the open file (of [`Previous::same`]) to `dest`.
+    #[cfg(target_os = "linux")]
+    fn link(&self, file: &std::fs::File, dest: &Path) -> bool {
+        use rustix::fd::AsRawFd;
+        use rustix::fs::{linkat, AtFlags, CWD};
         let inode = format!("/proc/self/fd/{}", file.as_raw_fd());
         linkat(CWD, inode.as_str(), CWD, dest, AtFlags::SYMLINK_FOLLOW).is_ok()
     }
 
     #[cfg(not(target_os = "linux"))]
-    fn link_if_same(&self, _rel: &str, _bytes: &[u8], _dest: &Path) -> bool {
+    fn link(&self, _file: &std::fs::File, _dest: &Path) -> bool {
         false
     }
+}
+
+/// What [`Previous::same`] found.
+enum Same {
+    /// The previous output's file differs, or is not there.
+    No,
+    /// The file at the destination is the previous output's, unchanged.
+    InPlace,
+    /// The previous output's file (open) holds the same bytes: link it.
+    Link(std::fs::File),
 }
 
 /// Threads that remove an old output: removing files is mostly waiting on the disk
@@ -446,12 +628,61 @@ mod tests {
         s.commit().unwrap();
         assert!(target.join("a/b/new.html").exists());
         assert!(!target.join("old.html").exists());
+        assert!(
+            !target.join("new.html").exists(),
+            "what the dropped build wrote is not in the next output"
+        );
         let left: Vec<String> = std::fs::read_dir(tmp.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|n| n.contains("staging"))
             .collect();
-        assert!(left.is_empty(), "staging folders left behind: {left:?}");
+        assert_eq!(left, [".public.staging-spare"], "only the spare is kept");
+        let spare = tmp.path().join(".public.staging-spare");
+        assert!(
+            spare.join("old.html").exists(),
+            "the spare is the output before"
+        );
+    }
+
+    /// Filling the spare again: a file where the spare has a folder and a folder where it
+    /// has a file, a file the build no longer writes, and the output being replaced is
+    /// never written into (it shares its unchanged files with the spare).
+    #[test]
+    fn the_spare_is_filled_again_whatever_it_holds() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        for _ in 0..2 {
+            let s = Staging::new(&target).unwrap();
+            s.write("a/x.html", b"x").unwrap();
+            s.write("b", b"b").unwrap();
+            s.write("gone.html", b"gone").unwrap();
+            s.commit().unwrap();
+        }
+        let spare = tmp.path().join(".public.staging-spare");
+        assert!(
+            spare.join("a/x.html").is_file(),
+            "the output before is the spare"
+        );
+        let s = Staging::new(&target).unwrap();
+        s.write("a", b"now a file").unwrap();
+        s.write("b/y.html", b"now in a folder").unwrap();
+        s.write("./c//z.html", b"z").unwrap();
+        s.commit().unwrap();
+        assert_eq!(std::fs::read(target.join("a")).unwrap(), b"now a file");
+        assert_eq!(
+            std::fs::read(target.join("b/y.html")).unwrap(),
+            b"now in a folder"
+        );
+        assert_eq!(std::fs::read(target.join("c/z.html")).unwrap(), b"z");
+        assert!(
+            !target.join("gone.html").exists(),
+            "not written, so removed"
+        );
+        // The output replaced is now the spare, as it was.
+        assert_eq!(std::fs::read(spare.join("a/x.html")).unwrap(), b"x");
+        assert_eq!(std::fs::read(spare.join("b")).unwrap(), b"b");
+        assert_eq!(std::fs::read(spare.join("gone.html")).unwrap(), b"gone");
     }
 
     #[test]

@@ -210,13 +210,14 @@ fn a_second_build_of_the_same_output_stops_while_one_runs() {
     assert!(!running.exists(), "a dead build's staging folder was kept");
 }
 
-/// Names in `dir` that a build leaves only while it runs.
+/// Names in `dir` that a build leaves only while it runs (the spare, the output before
+/// last kept for the next build to fill, stays by design).
 fn leftovers(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .expect("read dir")
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".staging-"))
+        .filter(|n| n.contains(".staging-") && !n.ends_with(".staging-spare"))
         .collect()
 }
 
@@ -521,8 +522,9 @@ fn pdf_out_replaces_only_a_pdf() {
 }
 
 /// A rebuild links the files whose bytes did not change from the previous output (the
-/// same inode, so nothing is written or allocated again), writes the ones that changed,
-/// and the previous output is gone afterwards: the new output is whole either way.
+/// same inode, so nothing is written or allocated again) and writes the ones that changed.
+/// The output it replaces is kept as the spare, which the next build fills again: what
+/// is right there stays, and writing the new output never changes the previous one.
 #[cfg(target_os = "linux")]
 #[test]
 fn a_rebuild_reuses_unchanged_files_and_rewrites_changed_ones() {
@@ -530,30 +532,48 @@ fn a_rebuild_reuses_unchanged_files_and_rewrites_changed_ones() {
     let site = Site::from_fixture("search");
     site.build().assert_ok();
     let public = site.public();
-    let ino = |rel: &str| {
-        std::fs::metadata(public.join(rel))
+    let spare = site.root().join(".public.staging-spare");
+    let ino = |dir: &Path, rel: &str| {
+        std::fs::metadata(dir.join(rel))
             .unwrap_or_else(|e| panic!("{rel}: {e}"))
             .ino()
     };
     let about = "search/idx/meta.js";
-    let before_meta = ino(about);
-    let before_style = ino("style.css");
-    let before_home = ino("index.html");
+    let before_meta = ino(&public, about);
+    let before_style = ino(&public, "style.css");
+    let before_home = ino(&public, "index.html");
     let before = snapshot(&public);
 
     site.build().assert_ok();
     assert_eq!(snapshot(&public), before, "the same site");
-    assert_eq!(ino("style.css"), before_style, "unchanged file linked");
-    assert_eq!(ino(about), before_meta, "unchanged index file linked");
     assert_eq!(
-        std::fs::metadata(public.join("style.css"))
-            .expect("style")
-            .nlink(),
-        1,
-        "the previous output is gone"
+        ino(&public, "style.css"),
+        before_style,
+        "unchanged file linked"
+    );
+    assert_eq!(
+        ino(&public, about),
+        before_meta,
+        "unchanged index file linked"
+    );
+    assert_eq!(snapshot(&spare), before, "the output before is the spare");
+
+    // A third build fills the spare again: the same files, nothing written anew.
+    site.build().assert_ok();
+    assert_eq!(snapshot(&public), before, "the same site");
+    assert_eq!(
+        ino(&public, "style.css"),
+        before_style,
+        "still the first file"
+    );
+    assert_eq!(
+        ino(&public, "index.html"),
+        before_home,
+        "still the first file"
     );
 
-    // A changed title changes the front page: written anew, with the new text.
+    // A changed title changes the front page: written anew, with the new text, while
+    // the previous output (now the spare, sharing its unchanged files) stays as it was.
     let cfg = std::fs::read_to_string(site.root().join("casebook.yaml")).expect("config");
     let title = cfg
         .lines()
@@ -566,11 +586,41 @@ fn a_rebuild_reuses_unchanged_files_and_rewrites_changed_ones() {
     );
     site.build().assert_ok();
     assert_ne!(
-        ino("index.html"),
+        ino(&public, "index.html"),
         before_home,
         "a changed file is a new file"
     );
     assert!(site.read("index.html").contains("改过的汇编标题"));
+    assert_eq!(
+        snapshot(&spare),
+        before,
+        "the previous output was written into"
+    );
+
+    // A case taken out of the site leaves the output, however many builds later.
+    let case = walkdir::WalkDir::new(site.root().join("content/cases"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .expect("a case file");
+    let pages_before = snapshot(&public).len();
+    std::fs::remove_file(case.path()).expect("remove a case");
+    site.build().assert_ok();
+    site.build().assert_ok();
+    let after = snapshot(&public);
+    assert!(after.len() < pages_before, "the case's pages are gone");
+    let fresh = tempfile::tempdir().expect("temp dir");
+    site.run(&[
+        "build",
+        "--out",
+        &fresh.path().join("o").display().to_string(),
+    ])
+    .assert_ok();
+    assert_eq!(
+        after,
+        snapshot(&fresh.path().join("o")),
+        "a rebuild over the spare writes what a first build writes"
+    );
 }
 
 /// A link planted in the previous output is never followed to reuse what it points at.
@@ -594,4 +644,12 @@ fn a_rebuild_never_links_through_a_link_in_the_previous_output() {
         std::fs::metadata(&outside).expect("outside").ino(),
         "not the outside file's inode"
     );
+    // The output with the link is now the spare: the next build does not fill it (it
+    // is removed, the link with it, and the file the link named stays).
+    let outside_bytes = std::fs::read(&outside).expect("outside");
+    site.build().assert_ok();
+    assert!(std::fs::symlink_metadata(public.join("style.css")).is_ok_and(|m| m.is_file()));
+    assert_eq!(std::fs::read(&outside).expect("outside"), outside_bytes);
+    let spare = site.root().join(".public.staging-spare/style.css");
+    assert!(std::fs::symlink_metadata(&spare).is_ok_and(|m| m.is_file()));
 }
