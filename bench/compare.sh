@@ -23,8 +23,11 @@
 #   ZOLA=path       zola binary; default: `zola` on PATH
 #   OUT=bench/out   where corpora, sites, logs and results go
 #   REBUILD=        set (REBUILD=1) to time each build over the tool's previous output
-#                   (as an editor's second build; casebook then removes the old output,
-#                   Hugo writes over it) instead of into an empty folder
+#                   (as an editor's second build; casebook then fills its spare, the
+#                   output before, Hugo writes over its output) instead of into an empty
+#                   folder
+#   REMOVE_BETWEEN= set (REMOVE_BETWEEN=1) to remove each output just before the next
+#                   first build instead of moving it aside until all runs are done
 #   SITES=$OUT      where the built sites go (default: the disk). SITES=/dev/shm/bench
 #                   builds into tmpfs and leaves the disk's file-creation cost out (report
 #                   it separately); there each site is removed after it is measured, so
@@ -40,6 +43,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 RUNS=${RUNS:-3}
 REBUILD=${REBUILD:-}
+REMOVE_BETWEEN=${REMOVE_BETWEEN:-}
 SEED=${SEED:-1}
 TOOLS=${TOOLS:-casebook hugo zola}
 TIMEOUT=${TIMEOUT:-900}
@@ -50,6 +54,9 @@ OUT=$(cd "$OUT" && pwd)
 SITES=${SITES:-$OUT}
 mkdir -p "$SITES"
 SITES=$(cd "$SITES" && pwd)
+# Outputs moved aside between first builds, removed once all runs are done.
+TRASH=$SITES/.trash-$$
+trap 'rm -rf "$TRASH"' EXIT
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000 100000)
 
@@ -167,9 +174,21 @@ for n in "${SIZES[@]}"; do
         # shellcheck disable=SC2086
         [ -d "$site" ] || $cmd >/dev/null 2>&1
       else
-        # A first build: no output, and no spare (casebook keeps the output before last
-        # beside it, `.NAME.staging-spare`, for the next build to fill).
-        rm -rf "$site" "$(dirname "$site")/.$(basename "$site")".staging-*
+        # A first build: no output, and no spare (casebook keeps the replaced output
+        # beside it, `.NAME.staging-spare`, for the next build to fill). They are moved
+        # aside, not removed, unless REMOVE_BETWEEN=1: on a disk without a journal
+        # (ext4), files created just after a removal pay for it, whichever tool made
+        # them (bench/README.md, "Rebuilds that create nothing"); a first build on a
+        # fresh checkout does not follow one.
+        for old in "$site" "$(dirname "$site")/.$(basename "$site")".staging-*; do
+          [ -e "$old" ] || continue
+          if [ -n "$REMOVE_BETWEEN" ]; then
+            rm -rf "$old"
+          else
+            mkdir -p "$TRASH"
+            mv "$old" "$TRASH/$(date +%s%N)-$(basename "$old")"
+          fi
+        done
       fi
       load1=$(cut -d' ' -f1 /proc/loadavg)
       logf=$OUT/log-$tool-$n-run$r.txt
