@@ -401,7 +401,7 @@ impl Output for Staging {
         let dest = self.prepare(path)?;
         self.record(path);
         self.clear(&dest)?;
-        stream_file(&self.dir, path, fill)
+        stream_file(dest, fill)
     }
 }
 
@@ -548,7 +548,7 @@ impl Output for Direct {
     }
 
     fn write_parts(&self, path: &str, fill: &mut Fill<'_>) -> Result<()> {
-        stream_file(&self.0, path, fill)
+        stream_file(prepare_path(&self.0, path)?, fill)
     }
 }
 
@@ -592,10 +592,9 @@ fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<()> {
     std::fs::write(&path, bytes).map_err(|source| Error::Write { path, source })
 }
 
-/// Writes the parts `fill` produces into `dir/rel`, one after another.
-fn stream_file(dir: &Path, rel: &str, fill: &mut Fill<'_>) -> Result<()> {
+/// Writes the parts `fill` produces into `path` (its folder made), one after another.
+fn stream_file(path: PathBuf, fill: &mut Fill<'_>) -> Result<()> {
     use std::io::Write;
-    let path = prepare_path(dir, rel)?;
     let failed = |source| Error::Write {
         path: path.clone(),
         source,
