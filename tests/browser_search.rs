@@ -274,6 +274,7 @@ fn search_page_agrees_with_the_engine_on_every_index_layout() {
         ext_share: usize::MAX,
         shard_target: 256,
         doc_pack: 2,
+        doc_full_at: 1,
         // Levels collected in several passes, as at 100,000 cases.
         pass_bytes: 2000,
     };

@@ -253,6 +253,7 @@ fn tiny_layout() -> Layout {
         ext_share: usize::MAX,
         shard_target: 300,
         doc_pack: 3,
+        doc_full_at: 1,
         pass_bytes: 4000,
     }
 }

@@ -37,7 +37,8 @@ pub const EXT_MIN: usize = 8192;
 pub const EXT_SHARE: usize = 2048;
 /// Target size of a `d/` shard before compression.
 pub const SHARD_TARGET: usize = 8 * 1024;
-/// Cases per display file `doc/<n>`.
+/// Cases per display file `doc/<n>` from [`PACK_FULL_AT`] cases; a smaller site has fewer
+/// (see [`Layout::display_pack`]).
 pub const DOC_PACK: usize = 4;
 /// Characters of the body in a case's display data; the rest is in `doc/<id>-<j>.js`
 /// chunks. Most case bodies are shorter, so a result usually needs one file.
@@ -58,6 +59,8 @@ pub struct Layout {
     pub ext_share: usize,
     pub shard_target: usize,
     pub doc_pack: usize,
+    /// Cases from which display files hold `doc_pack` cases.
+    pub doc_full_at: usize,
     /// Position bytes the inversion collects per pass (see `invert::PASS_BYTES`).
     pub pass_bytes: usize,
 }
@@ -69,6 +72,16 @@ impl Layout {
         (self.pack_target.saturating_mul(cases) / PACK_FULL_AT)
             .clamp(self.pack_target / 4, self.pack_target)
             .max(1)
+    }
+
+    /// Cases per display file for a site of `cases` cases: in proportion to its size (to
+    /// the nearest), between 1 and `doc_pack`. Ten results are ten display files at most,
+    /// so a first query downloads the display data of up to `10 × display_pack` cases: a
+    /// small site, whose file count matters little, spends files to spare its readers that.
+    pub fn display_pack(&self, cases: usize) -> usize {
+        let full = self.doc_full_at.max(1);
+        (self.doc_pack.saturating_mul(cases).saturating_add(full / 2) / full)
+            .clamp(1, self.doc_pack.max(1))
     }
 }
 
@@ -82,6 +95,7 @@ impl Default for Layout {
             ext_share: EXT_SHARE,
             shard_target: SHARD_TARGET,
             doc_pack: DOC_PACK,
+            doc_full_at: PACK_FULL_AT,
             pass_bytes: PASS_BYTES,
         }
     }
@@ -456,7 +470,7 @@ pub fn write_with<E: Send>(
         || {
             let timer = crate::timing::StageTimer::from_env();
             timer.time("  search: display files", || {
-                write_display(&docs, lay.doc_pack, sink)
+                write_display(&docs, lay.display_pack(docs.len()), sink)
             })
         },
     );
@@ -570,7 +584,7 @@ pub fn write_with<E: Send>(
         "v": VERSION,
         "n": docs.len(),
         "ds": nd,
-        "dp": lay.doc_pack,
+        "dp": lay.display_pack(docs.len()),
         "k1": K1,
         "fw": FIELD_WEIGHTS,
         "pc": lay.pack_bytes(docs.len()),
@@ -630,6 +644,17 @@ mod tests {
     }
 
     #[test]
+    fn display_files_hold_more_cases_as_the_site_grows() {
+        let lay = Layout::default();
+        assert_eq!(lay.display_pack(20), 1);
+        assert_eq!(lay.display_pack(2_000), 1);
+        assert_eq!(lay.display_pack(5_000), 2);
+        assert_eq!(lay.display_pack(7_000), 3);
+        assert_eq!(lay.display_pack(PACK_FULL_AT), DOC_PACK);
+        assert_eq!(lay.display_pack(100_000), DOC_PACK);
+    }
+
+    #[test]
     fn packs_grow_with_the_site_up_to_the_target() {
         let lay = Layout::default();
         assert_eq!(lay.pack_bytes(20), PACK_TARGET / 4);
@@ -656,14 +681,17 @@ mod tests {
             d0.unwrap_or_default().starts_with("[{"),
             "a pack of display data"
         );
-        let d0 = one
-            .iter()
-            .find(|f| f.path == "search/idx/doc/0.js")
-            .and_then(|f| codec::parse_js_file(&String::from_utf8_lossy(&f.bytes)).ok())
-            .and_then(|(_, payload)| serde_json::from_slice::<serde_json::Value>(&payload).ok())
-            .unwrap_or_default();
-        assert_eq!(d0[0]["u"], "b/", "newest first");
-        assert_eq!(d0[1]["u"], "a/");
+        // A site this small has one case per display file.
+        let shown = |n: usize| {
+            one.iter()
+                .find(|f| f.path == format!("search/idx/doc/{n}.js"))
+                .and_then(|f| codec::parse_js_file(&String::from_utf8_lossy(&f.bytes)).ok())
+                .and_then(|(_, payload)| serde_json::from_slice::<serde_json::Value>(&payload).ok())
+                .unwrap_or_default()
+        };
+        assert_eq!(shown(0)[0]["u"], "b/", "newest first");
+        assert_eq!(shown(1)[0]["u"], "a/");
+        assert_eq!(shown(0).as_array().map(Vec::len), Some(1));
         assert!(one
             .iter()
             .all(|f| f.path.starts_with("search/idx/") && f.path.ends_with(".js")));

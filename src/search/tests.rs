@@ -344,6 +344,7 @@ fn small_layout(pass_bytes: usize) -> super::index::Layout {
         ext_share: usize::MAX,
         shard_target: 512,
         doc_pack: 3,
+        doc_full_at: 1,
         pass_bytes,
     }
 }
