@@ -26,16 +26,17 @@ pub const POST_INLINE_MAX: usize = 1024;
 /// list has a pack to itself. A pack is fetched whole, so this is also what a list costs a
 /// reader at least.
 pub const PACK_TARGET: usize = 64 * 1024;
-/// Cases from which packs are [`PACK_TARGET`] bytes: a smaller site has smaller packs (down
-/// to a quarter), as its index is smaller and its file count matters less than a reader's
-/// download.
+/// Cases from which packs are [`PACK_TARGET`] bytes and `d/` shards [`SHARD_TARGET`]: a
+/// smaller site has smaller ones (down to an eighth and a quarter), as its index is smaller
+/// and its file count matters less than a reader's download.
 pub const PACK_FULL_AT: usize = 10_000;
 /// Grams whose positions exceed this many bytes get right-extensions (see `invert`)...
 pub const EXT_MIN: usize = 8192;
 /// ... if that is also more than one in this many of the corpus's bigram position bytes,
 /// so that what counts as common does not depend on the size of the corpus.
 pub const EXT_SHARE: usize = 2048;
-/// Target size of a `d/` shard before compression.
+/// Target size of a `d/` shard before compression (from [`PACK_FULL_AT`] cases; see
+/// [`Layout::shard_bytes`]).
 pub const SHARD_TARGET: usize = 8 * 1024;
 /// Cases per display file `doc/<n>` from [`PACK_FULL_AT`] cases; a smaller site has fewer
 /// (see [`Layout::display_pack`]).
@@ -66,11 +67,20 @@ pub struct Layout {
 }
 
 impl Layout {
-    /// The pack size for a site of `cases` cases: in proportion to its size, between a
-    /// quarter of `pack_target` and `pack_target`.
+    /// The pack size for a site of `cases` cases: in proportion to its size, between an
+    /// eighth of `pack_target` and `pack_target`.
     pub fn pack_bytes(&self, cases: usize) -> usize {
         (self.pack_target.saturating_mul(cases) / PACK_FULL_AT)
-            .clamp(self.pack_target / 4, self.pack_target)
+            .clamp(self.pack_target / 8, self.pack_target)
+            .max(1)
+    }
+
+    /// The `d/` shard size for a site of `cases` cases, scaled as [`Layout::pack_bytes`]: a
+    /// query reads one shard per pair of characters, so smaller shards spare a small
+    /// site's readers for a few more files.
+    pub fn shard_bytes(&self, cases: usize) -> usize {
+        (self.shard_target.saturating_mul(cases) / PACK_FULL_AT)
+            .clamp(self.shard_target / 4, self.shard_target)
             .max(1)
     }
 
@@ -530,7 +540,10 @@ pub fn write_with<E: Send>(
     };
     let entry_size =
         |e: &DEntry| e.key.len() + 4 + e.tree.len() + inline_len(Some(e.post)) + inline_len(e.pos);
-    let nd = shard_count(dentries.iter().map(entry_size).sum(), lay.shard_target);
+    let nd = shard_count(
+        dentries.iter().map(entry_size).sum(),
+        lay.shard_bytes(docs.len()),
+    );
 
     // d/ shards: `varint count`, then per key (sorted): `varint keyLen`, key, `varint df`,
     // its postings and its positions (each as [`put_placed`]; a unigram has none), and
@@ -644,6 +657,15 @@ mod tests {
     }
 
     #[test]
+    fn shards_grow_with_the_site_up_to_the_target() {
+        let lay = Layout::default();
+        assert_eq!(lay.shard_bytes(20), SHARD_TARGET / 4);
+        assert_eq!(lay.shard_bytes(5_000), SHARD_TARGET / 2);
+        assert_eq!(lay.shard_bytes(PACK_FULL_AT), SHARD_TARGET);
+        assert_eq!(lay.shard_bytes(100_000), SHARD_TARGET);
+    }
+
+    #[test]
     fn display_files_hold_more_cases_as_the_site_grows() {
         let lay = Layout::default();
         assert_eq!(lay.display_pack(20), 1);
@@ -657,7 +679,7 @@ mod tests {
     #[test]
     fn packs_grow_with_the_site_up_to_the_target() {
         let lay = Layout::default();
-        assert_eq!(lay.pack_bytes(20), PACK_TARGET / 4);
+        assert_eq!(lay.pack_bytes(20), PACK_TARGET / 8);
         assert_eq!(lay.pack_bytes(5_000), PACK_TARGET / 2);
         assert_eq!(lay.pack_bytes(PACK_FULL_AT), PACK_TARGET);
         assert_eq!(lay.pack_bytes(100_000), PACK_TARGET);
