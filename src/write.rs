@@ -89,7 +89,7 @@ impl Staging {
     }
 
     /// Replaces the target with the staged files. A Ctrl-C meanwhile waits for the swap
-    /// (see [`remove_live_staging`]); the old output is removed after it.
+    /// (see [`remove_live_staging`]); the old output becomes the spare after it.
     pub fn commit(mut self) -> Result<()> {
         if let Some(written) = self.written.take() {
             let written = written.into_inner().unwrap_or_else(|e| e.into_inner());
@@ -350,8 +350,9 @@ impl Staging {
     /// The staging folder's `rel`, its folders made: in a spare, a file standing where a
     /// folder is now needed is removed first.
     fn prepare(&self, rel: &str) -> Result<PathBuf> {
+        let inside = !rel.starts_with('/') && !rel.split('/').any(|seg| seg == "..");
         match prepare_path(&self.dir, rel) {
-            Err(_) if self.written.is_some() => {
+            Err(_) if self.written.is_some() && inside => {
                 let mut at = self.dir.clone();
                 for seg in rel.split('/').filter(|s| !s.is_empty()) {
                     at.push(seg);
@@ -667,6 +668,12 @@ mod tests {
         s.write("a", b"now a file").unwrap();
         s.write("b/y.html", b"now in a folder").unwrap();
         s.write("./c//z.html", b"z").unwrap();
+        std::fs::write(tmp.path().join("victim"), "mine").unwrap();
+        assert!(
+            s.write("../victim/x.html", b"x").is_err(),
+            "outside the output"
+        );
+        assert_eq!(std::fs::read(tmp.path().join("victim")).unwrap(), b"mine");
         s.commit().unwrap();
         assert_eq!(std::fs::read(target.join("a")).unwrap(), b"now a file");
         assert_eq!(
