@@ -350,21 +350,21 @@ impl Staging {
     /// The staging folder's `rel`, its folders made: in a spare, a file standing where a
     /// folder is now needed is removed first.
     fn prepare(&self, rel: &str) -> Result<PathBuf> {
-        let inside = !rel.starts_with('/') && !rel.split('/').any(|seg| seg == "..");
-        match prepare_path(&self.dir, rel) {
-            Err(_) if self.written.is_some() && inside => {
-                let mut at = self.dir.clone();
-                for seg in rel.split('/').filter(|s| !s.is_empty()) {
-                    at.push(seg);
-                    if std::fs::symlink_metadata(&at).is_ok_and(|m| !m.is_dir()) {
-                        let _ = std::fs::remove_file(&at);
-                        break;
-                    }
-                }
-                prepare_path(&self.dir, rel)
+        let path = inside(&self.dir, rel)?;
+        match make_parent(&path) {
+            Err(e) if self.written.is_some() => {
+                let file = path
+                    .ancestors()
+                    .skip(1)
+                    .take_while(|a| a.starts_with(&self.dir) && *a != self.dir)
+                    .find(|a| std::fs::symlink_metadata(a).is_ok_and(|m| !m.is_dir()));
+                let Some(file) = file else { return Err(e) };
+                let _ = std::fs::remove_file(file);
+                make_parent(&path)?;
             }
-            other => other,
+            other => other?,
         }
+        Ok(path)
     }
 }
 
@@ -408,8 +408,8 @@ impl Output for Staging {
 
 /// The previous output, open, so that a rebuild links each file whose bytes did not
 /// change instead of writing it again: on a disk, creating and filling a file costs far
-/// more than comparing it and adding a name to its inode, and removing the old output
-/// then frees only what changed (bench/README.md, "Rebuilds"). The file compared is
+/// more than comparing it and adding a name to its inode (bench/README.md, "Rebuilds
+/// that create nothing"). The file compared is
 /// reached from the output folder through no link (`RESOLVE_BENEATH | NO_SYMLINKS`), and
 /// the inode linked is the one compared (through `/proc/self/fd`). Linux only; elsewhere,
 /// and wherever a step fails, the file is written.
@@ -573,19 +573,30 @@ impl Output for Discard {
 /// The path `rel` names inside `dir`, with its folder created; refuses paths that would
 /// leave `dir`.
 pub(crate) fn prepare_path(dir: &Path, rel: &str) -> Result<PathBuf> {
+    let path = inside(dir, rel)?;
+    make_parent(&path)?;
+    Ok(path)
+}
+
+/// The path `rel` names inside `dir`; refuses paths that would leave `dir`.
+fn inside(dir: &Path, rel: &str) -> Result<PathBuf> {
     if rel.split('/').any(|seg| seg == "..") || rel.starts_with('/') {
         return Err(Error::Other(format!(
             "refusing to write outside the output folder: {rel}"
         )));
     }
-    let path = dir.join(rel);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|source| Error::Write {
+    Ok(dir.join(rel))
+}
+
+/// Creates the folder `path` goes in.
+fn make_parent(path: &Path) -> Result<()> {
+    match path.parent() {
+        Some(parent) => std::fs::create_dir_all(parent).map_err(|source| Error::Write {
             path: parent.to_path_buf(),
             source,
-        })?;
+        }),
+        None => Ok(()),
     }
-    Ok(path)
 }
 
 fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> Result<()> {

@@ -124,7 +124,19 @@ fn a_long_listing_links_its_ends_and_the_pages_near_this_one() {
     assert!(pager.contains("aria-current=\"page\" href=\"../../../cases/page/8/\">8</a>"));
     assert!(pager.contains("href=\"../../../cases/page/15/\">15</a>"));
     // Every page the pager leaves out exists and is reachable step by step.
-    assert!(site.exists("cases/page/4/index.html"));
+    for n in 2..=15 {
+        let page = site.read(&format!("cases/page/{n}/index.html"));
+        let prev = if n == 2 {
+            "rel=\"prev\" href=\"../../../cases/\"".to_string()
+        } else {
+            format!("rel=\"prev\" href=\"../../../cases/page/{}/\"", n - 1)
+        };
+        assert!(
+            page.contains(&prev),
+            "page {n} does not lead back to page {}",
+            n - 1
+        );
+    }
 }
 
 #[test]

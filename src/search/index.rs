@@ -70,18 +70,14 @@ impl Layout {
     /// The pack size for a site of `cases` cases: in proportion to its size, between an
     /// eighth of `pack_target` and `pack_target`.
     pub fn pack_bytes(&self, cases: usize) -> usize {
-        (self.pack_target.saturating_mul(cases) / PACK_FULL_AT)
-            .clamp(self.pack_target / 8, self.pack_target)
-            .max(1)
+        scaled(self.pack_target, cases, 8)
     }
 
     /// The `d/` shard size for a site of `cases` cases, scaled as [`Layout::pack_bytes`]: a
     /// query reads one shard per pair of characters, so smaller shards spare a small
     /// site's readers for a few more files.
     pub fn shard_bytes(&self, cases: usize) -> usize {
-        (self.shard_target.saturating_mul(cases) / PACK_FULL_AT)
-            .clamp(self.shard_target / 4, self.shard_target)
-            .max(1)
+        scaled(self.shard_target, cases, 4)
     }
 
     /// Cases per display file for a site of `cases` cases: in proportion to its size (to
@@ -93,6 +89,14 @@ impl Layout {
         (self.doc_pack.saturating_mul(cases).saturating_add(full / 2) / full)
             .clamp(1, self.doc_pack.max(1))
     }
+}
+
+/// `full` for a site of [`PACK_FULL_AT`] cases or more, less in proportion below, down to
+/// `full / floor`.
+fn scaled(full: usize, cases: usize, floor: usize) -> usize {
+    (full.saturating_mul(cases) / PACK_FULL_AT)
+        .clamp(full / floor, full)
+        .max(1)
 }
 
 impl Default for Layout {
